@@ -1,0 +1,139 @@
+"""Named analyses over the results view (or any relation with its columns): pivot, Figure 4, Pareto front.
+
+The SQL lives in resource/analyses/; this module only checks identifiers and reshapes small results.
+The same functions serve the command line, the app (over a filtered DataFrame) and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from pruneatlas.sql import load_sql, lock, single_select
+
+AGGREGATES = {
+    "count": "count",
+    "min": "min",
+    "max": "max",
+    "mean": "avg",
+    "avg": "avg",
+    "median": "median",
+    "sum": "sum",
+}
+_VALUE = re.compile(r"^\s*(?P<agg>[a-z]+)\s*(\(\s*(?P<col>[A-Za-z_][A-Za-z0-9_]*)?\s*\))?\s*$")
+TOTAL = "Total"
+
+
+class AnalysisError(ValueError):
+    """A request naming a column or aggregate that does not exist; the message lists the valid ones."""
+
+
+def columns_of(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
+    return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+
+
+def _checked_column(name: str, known: list[str]) -> str:
+    if name not in known:
+        raise AnalysisError(f"unknown column {name!r}; choose from: {', '.join(known)}")
+    return f'"{name}"'
+
+
+@dataclass(frozen=True)
+class PivotValue:
+    """`count`, or an aggregate of a numeric column such as `min(acc_drop)` or `median(flops_reduction_pct)`."""
+
+    aggregate: str
+    column: str | None
+
+    @classmethod
+    def parse(cls, text: str) -> PivotValue:
+        match = _VALUE.match(text.lower()) if text else None
+        if not match or match["agg"] not in AGGREGATES:
+            raise AnalysisError(f"cannot read value {text!r}; use count or one of {', '.join(AGGREGATES)}(column)")
+        column = _VALUE.match(text)["col"] if match["col"] else None  # type: ignore[index]
+        if match["agg"] != "count" and column is None:
+            raise AnalysisError(f"{match['agg']} needs a column, e.g. {match['agg']}(acc_drop)")
+        return cls(match["agg"], column)
+
+    def sql(self, known: list[str]) -> str:
+        if self.column is None:
+            return "count(*)"
+        return f"{AGGREGATES[self.aggregate]}({_checked_column(self.column, known)})"
+
+    def label(self) -> str:
+        return "count" if self.column is None else f"{self.aggregate}({self.column})"
+
+
+def pivot(
+    con: duckdb.DuckDBPyConnection,
+    rows: str,
+    cols: str,
+    value: str = "count",
+    where: str | None = None,
+    source: str = "results",
+) -> pd.DataFrame:
+    """A wide table with a Total row and column; the default is Vadera & Ameen's Appendix D."""
+    known = columns_of(con, source)
+    spec = PivotValue.parse(value)
+    sql = load_sql("analyses/pivot").format(
+        row=_checked_column(rows, known),
+        col=_checked_column(cols, known),
+        agg=spec.sql(known),
+        source=source,
+        where=where or "TRUE",
+    )
+    long = con.execute(single_select(sql)).df()
+    long["row_key"] = long["row_key"].where(long["row_total"] == 0, TOTAL).fillna("(none)")
+    long["col_key"] = long["col_key"].where(long["col_total"] == 0, TOTAL).fillna("(none)")
+    wide = long.pivot_table(index="row_key", columns="col_key", values="value", aggfunc="first", dropna=False)
+    order_rows = sorted(k for k in wide.index if k != TOTAL) + ([TOTAL] if TOTAL in wide.index else [])
+    order_cols = sorted(k for k in wide.columns if k != TOTAL) + ([TOTAL] if TOTAL in wide.columns else [])
+    wide = wide.reindex(index=order_rows, columns=order_cols)
+    wide.index.name, wide.columns.name = rows, cols
+    if spec.column is None:
+        wide = wide.fillna(0).astype("int64")
+    return wide
+
+
+def figure4(
+    con: duckdb.DuckDBPyConnection,
+    architecture: str,
+    dataset: str,
+    metric: str = "top1",
+    include_sweep: bool = False,
+    source: str = "results",
+) -> pd.DataFrame:
+    """One bar group per printed method label: % params and % FLOPs removed, and the accuracy drop."""
+    sql = load_sql("analyses/figure4").format(source=source)
+    params = {"architecture": architecture, "dataset": dataset, "metric": metric, "include_sweep": include_sweep}
+    return con.execute(sql, params).df()
+
+
+def pareto(
+    con: duckdb.DuckDBPyConnection,
+    x: str = "flops_reduction_pct",
+    y: str = "acc_drop",
+    partition: tuple[str, ...] = (),
+    where: str | None = None,
+    source: str = "results",
+) -> pd.DataFrame:
+    """Every row with `on_front`: true when no row of its group removes more for no more accuracy lost."""
+    known = columns_of(con, source)
+    sql = load_sql("analyses/pareto").format(
+        x=_checked_column(x, known),
+        y=_checked_column(y, known),
+        partition=", ".join(_checked_column(c, known) for c in partition) or "0",
+        source=source,
+        where=where or "TRUE",
+    )
+    return con.execute(single_select(sql)).df()
+
+
+def frame_connection(frame: pd.DataFrame, name: str = "rows") -> duckdb.DuckDBPyConnection:
+    """An in-memory, locked-down connection over a DataFrame, so the analyses run on filtered rows too."""
+    con = duckdb.connect(":memory:")
+    con.register(name, frame)
+    return lock(con)

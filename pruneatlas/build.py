@@ -1,0 +1,142 @@
+"""Validated data -> DuckDB, cached by a hash of everything that shapes the database.
+
+The database is written to a temporary file and renamed into place, so a failed or interrupted build
+never leaves a broken database behind, and data with errors never replaces a good build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pruneatlas import __version__, paths
+from pruneatlas.loader import Atlas, load_atlas
+from pruneatlas.problems import Problem
+from pruneatlas.table import papers_frame, results_frame
+from pruneatlas.vocab import load_vocabularies
+
+VIEW_FILES = ("results", "conflicts", "reproductions")
+CODE_FILES = ("derive.py", "table.py", "models.py", "printed.py", "conflicts.py", "checks.py", "build.py")
+
+
+class BuildError(RuntimeError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} error(s) in the data; nothing was built")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path
+    cached: bool
+    seconds: float
+    timings: dict[str, float]
+
+
+def _files(roots: Sequence[Path]) -> list[Path]:
+    files = [p for root in roots if root.exists() for p in sorted(root.rglob("*.yaml"))]
+    files += sorted(paths.SCHEMA.glob("*.yaml")) + sorted(paths.RESOURCE.rglob("*.sql"))
+    files += [paths.ROOT / "pruneatlas" / name for name in CODE_FILES]
+    return files
+
+
+def input_hash(roots: Sequence[Path]) -> str:
+    """sha256 over the names and bytes of the data, vocabularies, SQL and the code that derives columns."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in _files(roots):
+        digest.update(str(path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def database_path(roots: Sequence[Path] | None = None) -> Path:
+    """Where the build for the current inputs lives (built or not)."""
+    return paths.cache_dir() / f"atlas-{input_hash(roots or paths.data_roots())[:16]}.duckdb"
+
+
+def write_database(target: Path, atlas: Atlas) -> dict[str, float]:
+    """Tables, then the views in resource/, into a temporary file renamed to `target` at the end."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    vocab = load_vocabularies()
+    results = results_frame(atlas.papers, vocab, atlas.conflicts)
+    papers = papers_frame(atlas.papers)
+    pairs = pd.DataFrame(
+        [
+            {"field": c.field, "result_a": c.first.result_id, "result_b": c.second.result_id,
+             "value_a": c.first.values[c.field], "value_b": c.second.values[c.field]}
+            for c in atlas.conflicts
+        ],
+        columns=["field", "result_a", "result_b", "value_a", "value_b"],
+    )  # fmt: skip
+    timings["frames"] = time.perf_counter() - started
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".build-", suffix=".duckdb")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        started = time.perf_counter()
+        with duckdb.connect(str(tmp)) as con:
+            con.register("results_frame", results)
+            con.register("papers_frame", papers)
+            con.register("pairs_frame", pairs)
+            con.execute("CREATE TABLE results_base AS SELECT * FROM results_frame")
+            con.execute("CREATE TABLE papers AS SELECT * FROM papers_frame")
+            con.execute("CREATE TABLE conflict_pairs AS SELECT * FROM pairs_frame")
+            timings["insert"] = time.perf_counter() - started
+            started = time.perf_counter()
+            for name in VIEW_FILES:
+                con.execute((paths.RESOURCE / f"{name}.sql").read_text(encoding="utf-8"))
+            con.execute(
+                "CREATE TABLE build_info AS SELECT ? AS version, ? AS built_at, ? AS results, ? AS papers",
+                [__version__, time.strftime("%Y-%m-%dT%H:%M:%S%z"), len(results), len(papers)],
+            )
+            con.execute("CHECKPOINT")
+            timings["views"] = time.perf_counter() - started
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    return timings
+
+
+def build(roots: Sequence[Path] | None = None, force: bool = False, keep: int = 3) -> BuildResult:
+    """The database for the current inputs: reused when they are unchanged, rebuilt otherwise."""
+    started = time.perf_counter()
+    roots = list(roots or paths.data_roots())
+    target = database_path(roots)
+    if target.exists() and not force:
+        return BuildResult(target, True, time.perf_counter() - started, {})
+    timings: dict[str, float] = {}
+    load_started = time.perf_counter()
+    atlas = load_atlas(roots, context=roots)
+    timings["load_and_validate"] = time.perf_counter() - load_started
+    if atlas.errors:
+        raise BuildError(atlas.errors)
+    timings |= write_database(target, atlas)
+    _prune_old_builds(target, keep)
+    return BuildResult(target, False, time.perf_counter() - started, timings)
+
+
+def _prune_old_builds(current: Path, keep: int) -> None:
+    builds = sorted(current.parent.glob("atlas-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in builds[keep:]:
+        if old != current:
+            old.unlink(missing_ok=True)
+
+
+def open_readonly(roots: Sequence[Path] | None = None) -> duckdb.DuckDBPyConnection:
+    """The current build (made first if the inputs changed), opened read-only and locked down."""
+    from pruneatlas.sql import connect_readonly
+
+    return connect_readonly(build(roots).path)

@@ -1,0 +1,180 @@
+"""Checks beyond types: vocabulary, ranges, internal consistency and duplicates within one paper file.
+
+Each check returns problems instead of raising, so one run reports everything wrong with every file.
+Names are resolved to canonical ids on the way (`resolve_paper`), so later stages see only ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pruneatlas import derive
+from pruneatlas.models import Accuracy, Cost, PaperFile, Result
+from pruneatlas.problems import WHOLE_FILE, Problem
+from pruneatlas.vocab import UnknownName, Vocabularies
+
+ACCURACY_SLACK_PP = 0.011
+COST_SLACK_FRACTION = 0.006
+WAIVABLE_FIELDS = ("accuracy.change", "secondary.change", "params", "flops")
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """What a file's checks need to know beyond the file itself."""
+
+    label: str
+    stem: str
+    reproduced: bool
+    known_paper_keys: frozenset[str]
+
+
+def _overlap(intervals: list[tuple[float, float]], slack: float) -> bool:
+    return max(lo for lo, _ in intervals) <= min(hi for _, hi in intervals) + slack
+
+
+def _resolve_names(result: Result, vocab: Vocabularies) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Canonical ids for every vocabulary field, and (field, message) for each name that does not resolve."""
+    lookups = {
+        "method": (vocab.methods, result.method),
+        "architecture": (vocab.architectures, result.architecture),
+        "dataset": (vocab.datasets, result.dataset),
+        "accuracy.metric": (vocab.metrics, result.accuracy.metric),
+    }
+    if result.secondary is not None:
+        lookups["secondary.metric"] = (vocab.metrics, result.secondary.metric)
+    resolved: dict[str, str] = {}
+    failures: list[tuple[str, str]] = []
+    for field, (vocabulary, name) in lookups.items():
+        try:
+            resolved[field] = vocabulary.resolve(name).id
+        except UnknownName as exc:
+            failures.append((field, str(exc)))
+    return resolved, failures
+
+
+def _accuracy_problems(
+    prefix: str, accuracy: Accuracy, vocab: Vocabularies, waived: set[str]
+) -> Iterator[tuple[str, str]]:
+    metric = vocab.metrics.by_id.get(accuracy.metric)
+    if metric is None:
+        return
+    for name in ("baseline", "pruned"):
+        printed = getattr(accuracy, name)
+        if printed is None:
+            continue
+        if metric.minimum is not None and printed.value < metric.minimum:
+            yield f"{prefix}.{name}", f"{printed} is below the {metric.id} minimum {metric.minimum:g}"
+        if metric.maximum is not None and printed.value > metric.maximum:
+            yield f"{prefix}.{name}", f"{printed} is above the {metric.id} maximum {metric.maximum:g} ({metric.unit})"
+    for name in ("baseline_std", "pruned_std"):
+        printed = getattr(accuracy, name)
+        if printed is not None and printed.value < 0:
+            yield f"{prefix}.{name}", f"a spread cannot be negative ({printed})"
+    stated = derive.printed_delta_interval(accuracy)
+    if stated is None or accuracy.baseline is None or accuracy.pruned is None or f"{prefix}.change" in waived:
+        return
+    b_lo, b_hi = accuracy.baseline.interval()
+    p_lo, p_hi = accuracy.pruned.interval()
+    if not _overlap([(p_lo - b_hi, p_hi - b_lo), stated], ACCURACY_SLACK_PP):
+        computed = accuracy.pruned.value - accuracy.baseline.value
+        yield (
+            f"{prefix}.change",
+            f"printed change {accuracy.change} ({accuracy.change_sign}) disagrees with baseline {accuracy.baseline} "
+            f"and pruned {accuracy.pruned}, which give pruned - baseline = {computed:+.4g}; fix the transcription "
+            "or record a `discrepancies` entry if the paper itself is inconsistent",
+        )
+
+
+def _cost_problems(field: str, cost: Cost | None, waived: set[str]) -> Iterator[tuple[str, str]]:
+    if cost is None:
+        return
+    for name in ("removed_pct", "remaining_pct"):
+        printed = getattr(cost, name)
+        if printed is not None and not 0 <= printed.value <= 100:
+            yield f"{field}.{name}", f"a percentage must lie in 0..100, got {printed}"
+    if cost.ratio is not None and cost.ratio.value < 1:
+        yield f"{field}.ratio", f"a ratio is baseline / pruned and cannot be below 1, got {cost.ratio}"
+    for name in ("baseline", "pruned"):
+        printed = getattr(cost, name)
+        if printed is not None and printed.value <= 0:
+            yield f"{field}.{name}", f"a count must be positive, got {printed}"
+    if cost.baseline is not None and cost.pruned is not None and cost.pruned.value > cost.baseline.value:
+        yield f"{field}.pruned", f"remaining {cost.pruned} exceeds the baseline {cost.baseline}"
+    intervals = derive.cost_intervals(cost)
+    if len(intervals) > 1 and field not in waived and not _overlap(list(intervals.values()), COST_SLACK_FRACTION):
+        described = ", ".join(
+            f"{form} gives {100 * max(lo, -9.99):.2f}..{100 * min(hi, 9.99):.2f} % removed"
+            for form, (lo, hi) in intervals.items()
+        )
+        yield field, f"the printed forms disagree: {described}; fix the transcription or record a `discrepancies` entry"
+
+
+def _result_problems(
+    result: Result, vocab: Vocabularies, ctx: FileContext, paper: PaperFile
+) -> Iterator[tuple[str, str]]:
+    waived = {d.field for d in result.discrepancies}
+    for entry in result.discrepancies:
+        if entry.field not in WAIVABLE_FIELDS:
+            yield "discrepancies", f"{entry.field!r} names no check; use one of {', '.join(WAIVABLE_FIELDS)}"
+    yield from _accuracy_problems("accuracy", result.accuracy, vocab, waived)
+    if result.secondary is not None:
+        yield from _accuracy_problems("secondary", result.secondary, vocab, waived)
+    yield from _cost_problems("params", result.params, waived)
+    yield from _cost_problems("flops", result.flops, waived)
+    known = ctx.known_paper_keys | set(paper.references) | {paper.key}
+    if result.method_paper is not None and result.method_paper not in known:
+        yield (
+            "method_paper",
+            f"{result.method_paper!r} has no paper file and is not in this file's `references`; add it there",
+        )
+    if ctx.reproduced:
+        if result.provenance is None:
+            yield "provenance", "a reproduced row needs its provenance (command, config hash, versions, seeds ...)"
+        if result.source.extraction != "rerun":
+            yield "source.extraction", "a reproduced row is read from a re-run: use `extraction: rerun`"
+    else:
+        if result.provenance is not None or result.reproduces is not None:
+            yield "provenance", "only files under data/reproduced/ may carry provenance or `reproduces`"
+        if result.source.extraction == "rerun":
+            yield "source.extraction", "`rerun` is for rows under data/reproduced/ only"
+
+
+def resolve_paper(paper: PaperFile, vocab: Vocabularies, ctx: FileContext) -> tuple[PaperFile, list[Problem]]:
+    """The paper with names replaced by canonical ids, and every problem found in it."""
+    problems: list[Problem] = []
+
+    def report(result: str, field: str, message: str) -> None:
+        problems.append(Problem(ctx.label, result, field, message))
+
+    if not paper.results:
+        problems.append(Problem(ctx.label, WHOLE_FILE, "results", "no results yet: add at least one", "warning"))
+    if paper.key != ctx.stem:
+        report(WHOLE_FILE, "key", f"the file must be named after its key: {paper.key}.yaml, not {ctx.stem}.yaml")
+    resolved_results: list[Result] = []
+    seen_ids: set[str] = set()
+    seen_content: dict[str, str] = {}
+    for result in paper.results:
+        if result.id in seen_ids:
+            report(result.id, "id", "duplicate result id in this file")
+        seen_ids.add(result.id)
+        ids, failures = _resolve_names(result, vocab)
+        for field, message in failures:
+            report(result.id, field, message)
+        update: dict[str, object] = {k: v for k, v in ids.items() if "." not in k}
+        update["accuracy"] = result.accuracy.model_copy(
+            update={"metric": ids.get("accuracy.metric", result.accuracy.metric)}
+        )
+        if result.secondary is not None:
+            update["secondary"] = result.secondary.model_copy(
+                update={"metric": ids.get("secondary.metric", result.secondary.metric)}
+            )
+        resolved = result.model_copy(update=update)
+        for field, message in _result_problems(resolved, vocab, ctx, paper):
+            report(result.id, field, message)
+        fingerprint = resolved.model_dump_json(exclude={"id"})
+        if fingerprint in seen_content:
+            report(result.id, "id", f"duplicate result: identical to {seen_content[fingerprint]!r} apart from its id")
+        seen_content.setdefault(fingerprint, result.id)
+        resolved_results.append(resolved)
+    return paper.model_copy(update={"results": resolved_results}), problems

@@ -1,0 +1,120 @@
+"""Conflicts: two sources giving different numbers for the same paper, method and setting.
+
+Copies are often wrong (CURATION.md 4), so when paper B quotes paper A's result, or a collection imports
+it, the atlas compares the copy with every other source of the same result. Two rows are taken to be the
+same setting when they come from different source documents, name the same originating paper, method,
+architecture, dataset and metric, and agree on every cost measure both give (or, giving no common cost
+measure, print the same label). A conflict is then an accuracy value on which they disagree beyond rounding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+from pruneatlas import derive
+from pruneatlas.problems import Problem
+from pruneatlas.vocab import Vocabularies
+
+if TYPE_CHECKING:
+    from pruneatlas.loader import LoadedPaper
+
+ACCURACY_TOLERANCE_PP = 0.051
+COST_TOLERANCE_PP = 1.0
+
+
+@dataclass(frozen=True)
+class Facts:
+    result_id: str
+    file: str
+    document: str
+    label: str
+    values: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    field: str
+    first: Facts
+    second: Facts
+
+    def touches(self, files: set[str]) -> bool:
+        return self.first.file in files or self.second.file in files
+
+    def as_problem(self) -> Problem:
+        a, b = self.first, self.second
+        return Problem(
+            a.file,
+            a.result_id.split("/", 1)[1],
+            self.field,
+            f"conflicts with {b.result_id} ({b.file}): {a.values[self.field]:g} here vs {b.values[self.field]:g} there",
+            "warning",
+        )
+
+
+def _label_key(label: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", label.lower())
+
+
+def _facts(loaded: LoadedPaper, vocab: Vocabularies) -> Iterator[tuple[tuple[str, ...], Facts]]:
+    from pruneatlas.loader import display_path
+
+    paper = loaded.paper
+    for result in paper.results:
+        if loaded.reproduced:
+            continue
+        metric = vocab.metrics.by_id[result.accuracy.metric]
+        values: dict[str, float] = {}
+        for name in ("baseline", "pruned"):
+            printed = getattr(result.accuracy, name)
+            if printed is not None and printed.exact:
+                values[f"accuracy.{name}"] = printed.value
+        drop = derive.degradation(result.accuracy, metric.higher_is_better)
+        exact_change = result.accuracy.change is None or result.accuracy.change.exact
+        if drop is not None and exact_change:
+            values["acc_drop"] = drop
+        for measure in ("params", "flops"):
+            reduction = derive.cost_values(getattr(result, measure)).reduction_pct
+            if reduction is not None:
+                values[f"{measure}.reduction_pct"] = reduction
+        source = result.source
+        document = f"{paper.key}|{source.collection or ''}|{source.url or ''}"
+        key = (
+            result.method_paper or paper.key,
+            result.method,
+            result.architecture,
+            result.dataset,
+            result.accuracy.metric,
+        )
+        yield key, Facts(f"{paper.key}/{result.id}", display_path(loaded.path), document, result.method_label, values)
+
+
+def _same_setting(a: Facts, b: Facts) -> bool:
+    shared_costs = [k for k in ("params.reduction_pct", "flops.reduction_pct") if k in a.values and k in b.values]
+    if shared_costs:
+        return all(abs(a.values[k] - b.values[k]) <= COST_TOLERANCE_PP for k in shared_costs)
+    return _label_key(a.label) == _label_key(b.label)
+
+
+def _disagreements(a: Facts, b: Facts) -> Iterator[str]:
+    for name in sorted(set(a.values) & set(b.values)):
+        if not name.endswith("reduction_pct") and abs(a.values[name] - b.values[name]) > ACCURACY_TOLERANCE_PP:
+            yield name
+
+
+def find_conflicts(papers: list[LoadedPaper], vocab: Vocabularies) -> list[Conflict]:
+    groups: dict[tuple[str, ...], list[Facts]] = defaultdict(list)
+    for loaded in papers:
+        for key, facts in _facts(loaded, vocab):
+            groups[key].append(facts)
+    conflicts = []
+    for members in groups.values():
+        for a, b in combinations(members, 2):
+            if a.document == b.document or not _same_setting(a, b):
+                continue
+            conflicts.extend(Conflict(name, a, b) for name in _disagreements(a, b))
+    return conflicts

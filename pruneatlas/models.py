@@ -1,0 +1,190 @@
+"""The typed contract of a paper file: what a result row must capture (DESIGN.md, "A result row").
+
+Values are stored as printed, with their kind; canonical values are derived in `derive.py`, never typed.
+Every model forbids unknown keys, so a misspelt field is an error instead of silently dropped data.
+Checks that need the vocabularies or other files live in `checks.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from pruneatlas.printed import Printed
+
+PAPER_KEY_PATTERN = r"^[A-Z][A-Za-z]*[0-9]{4}[A-Z][A-Za-z0-9]*$"
+RESULT_ID_PATTERN = r"^[a-z0-9][a-z0-9._+-]*$"
+
+PaperKey = Annotated[
+    str,
+    Field(pattern=PAPER_KEY_PATTERN, description="<Author><Year><Word>, e.g. Tessier2022Rethinking"),
+]
+ResultId = Annotated[
+    str,
+    Field(pattern=RESULT_ID_PATTERN, max_length=120, description="lower-case slug, unique in its file"),
+]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+Granularity = Literal["weight", "n:m", "kernel", "filter", "channel", "neuron", "head", "layer", "block"]
+STRUCTURED_GRANULARITIES = frozenset({"kernel", "filter", "channel", "neuron", "head", "layer", "block"})
+Scope = Literal["global", "layerwise"]
+Schedule = Literal["one_shot", "iterative", "at_init", "during_training"]
+Extraction = Literal["table", "text", "figure", "collection", "rerun"]
+Collection = Literal["shrinkbench", "state-of-sparsity"]
+AccuracyClaim = Literal["no_loss", "improved", "negligible_loss", "comparable"]
+ChangeSign = Literal["pruned_minus_baseline", "baseline_minus_pruned"]
+SourceKind = Literal["reported", "secondary", "imported", "reproduced"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Source(Strict):
+    """Where in which document the number was read, and how."""
+
+    locator: NonEmpty = Field(description="Where in the document: 'Table 3', 'Sec. 4.2', 'Fig. 4', 'README.md'")
+    extraction: Extraction
+    quote: str | None = Field(None, description="Short verbatim text containing the number(s)")
+    precision: str | None = Field(None, description="For figure read-offs: how precise, e.g. '+-1 pp'")
+    url: str | None = Field(None, description="Address of the document when it is not the paper itself")
+    commit: str | None = Field(None, pattern=r"^[0-9a-f]{7,40}$", description="Repository commit of `url`")
+    collection: Collection | None = None
+    collection_row: str | None = None
+
+    @model_validator(mode="after")
+    def _how_read_needs_its_evidence(self) -> Source:
+        if self.extraction in ("table", "text") and not self.quote:
+            raise ValueError(f"a {self.extraction} source needs a verbatim `quote` containing the number(s)")
+        if self.extraction == "figure" and not self.precision:
+            raise ValueError("a figure read-off needs `precision` (how precisely it was read)")
+        if (self.extraction == "collection") != (self.collection is not None):
+            raise ValueError("`extraction: collection` and `collection` go together")
+        if (self.collection is None) != (self.collection_row is None):
+            raise ValueError("`collection` and `collection_row` go together")
+        return self
+
+
+class Accuracy(Strict):
+    """One metric, before and after pruning, as printed. The change is derived, never trusted."""
+
+    metric: NonEmpty = Field(description="Id from schema/metrics.yaml: top1, top5, top1_err, map, perplexity ...")
+    baseline: Printed | None = None
+    pruned: Printed | None = None
+    change: Printed | None = Field(None, description="A printed change, kept only to check it")
+    change_sign: ChangeSign | None = Field(None, description="How the printed change is signed")
+    baseline_std: Printed | None = None
+    pruned_std: Printed | None = None
+    claim: AccuracyClaim | None = Field(None, description="A qualitative claim ('without loss of accuracy')")
+
+    @model_validator(mode="after")
+    def _change_needs_its_sign(self) -> Accuracy:
+        if (self.change is None) != (self.change_sign is None):
+            raise ValueError("`change` and `change_sign` go together: say how the printed change is signed")
+        if self.pruned is None and self.change is None and self.claim is None:
+            raise ValueError("give the pruned value, a printed change, or a qualitative `claim`")
+        return self
+
+
+class Cost(Strict):
+    """Parameters or FLOPs in every form the paper printed them; canonical values are derived."""
+
+    baseline: Printed | None = Field(None, description="Absolute count of the dense model")
+    pruned: Printed | None = Field(None, description="Absolute count after pruning")
+    removed_pct: Printed | None = Field(None, description="% removed")
+    remaining_pct: Printed | None = Field(None, description="% remaining")
+    ratio: Printed | None = Field(None, description="baseline / pruned (x): compression ratio or speed-up")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Cost:
+        if all(getattr(self, name) is None for name in ("baseline", "pruned", "removed_pct", "remaining_pct", "ratio")):
+            raise ValueError("an empty cost block: leave it out instead")
+        return self
+
+
+class FlopsCost(Cost):
+    unit: Literal["MAC", "FLOP"] | None = Field(None, description="What the paper counts, when it says")
+
+
+class Conditions(Strict):
+    num_runs: int | None = Field(None, ge=1)
+    finetune_epochs: float | None = Field(None, ge=0)
+    distillation: bool | None = None
+    architecture_modified: str | None = Field(None, description="Changes beyond pruning, e.g. FC replaced by GAP")
+    quantized: bool | None = None
+    sweep: bool = Field(False, description="One point of a hyper-parameter sweep or grid")
+    runtime_speedup: Printed | None = Field(None, description="Measured wall-clock speed-up (x)")
+    runtime_device: str | None = None
+
+
+class Discrepancy(Strict):
+    """A published inconsistency we keep as printed, so the check for `field` is waived and shown."""
+
+    field: NonEmpty
+    note: NonEmpty
+
+
+class Provenance(Strict):
+    """How a reproduced row was made, so anyone can re-run it."""
+
+    command: NonEmpty
+    config_hash: NonEmpty
+    git_sha: NonEmpty
+    versions: dict[str, str]
+    hardware: NonEmpty
+    seeds: list[int] = Field(min_length=1)
+    wall_time_s: float = Field(ge=0)
+    cpu_time_s: float | None = Field(None, ge=0)
+    config: dict[str, object] = Field(default_factory=dict)
+
+
+class Result(Strict):
+    id: ResultId
+    method: NonEmpty = Field(description="Id or alias from schema/methods.yaml")
+    method_label: NonEmpty = Field(description="The label as printed, e.g. AOFP-B2")
+    method_paper: PaperKey | None = Field(None, description="Paper the method comes from, when not this file's")
+    architecture: NonEmpty
+    dataset: NonEmpty
+    granularity: Granularity | None = Field(None, description="Defaults to the method's")
+    scope: Scope | None = None
+    schedule: Schedule | None = None
+    accuracy: Accuracy
+    secondary: Accuracy | None = Field(None, description="A second metric for the same point, e.g. top-5")
+    params: Cost | None = None
+    flops: FlopsCost | None = None
+    conditions: Conditions = Field(default_factory=Conditions)
+    source: Source
+    reproduces: str | None = Field(None, description="result_id of the published row this re-runs")
+    provenance: Provenance | None = None
+    discrepancies: list[Discrepancy] = Field(default_factory=list)
+    notes: str | None = None
+
+
+class Reference(Strict):
+    """A paper cited by this file's results (method_paper) that has no paper file of its own."""
+
+    title: NonEmpty
+    year: int = Field(ge=1940, le=2100)
+    authors: list[str] = Field(default_factory=list)
+    url: str | None = None
+    arxiv: str | None = None
+    doi: str | None = None
+    bibtex: str | None = None
+
+
+class PaperFile(Strict):
+    """One source document and every result read from it: the unit of a pull request."""
+
+    key: PaperKey
+    title: NonEmpty
+    authors: list[NonEmpty] = Field(min_length=1)
+    year: int = Field(ge=1940, le=2100)
+    venue: str | None = None
+    url: str | None = None
+    doi: str | None = None
+    arxiv: str | None = None
+    bibtex: str | None = None
+    license_note: str | None = Field(None, description="Attribution for data derived from licensed collections")
+    references: dict[PaperKey, Reference] = Field(default_factory=dict)
+    results: list[Result] = Field(default_factory=list, description="Empty only while a new file is being filled")

@@ -1,0 +1,27 @@
+"""Every path the project uses, resolved from the repository root, never the working directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+PAPERS = DATA / "papers"
+REPRODUCED = DATA / "reproduced"
+SCHEMA = ROOT / "schema"
+RESOURCE = ROOT / "resource"
+SHARED = ROOT.parent / "shared"
+
+
+def cache_dir() -> Path:
+    """Where built databases live; PRUNEATLAS_CACHE overrides so tests and CI can isolate builds."""
+    override = os.environ.get("PRUNEATLAS_CACHE")
+    path = Path(override) if override else ROOT / ".cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def data_roots() -> list[Path]:
+    """The folders whose YAML files make up the atlas."""
+    return [PAPERS, REPRODUCED]

@@ -1,0 +1,218 @@
+"""Validated papers as two flat tables (results, papers), and back again.
+
+The results table carries the contract columns (see README) computed by `derive.py`, context columns for
+filtering, and `record`: the result's canonical JSON, so an exported table can be turned back into paper
+files without losing anything (`papers_from_tables`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from pruneatlas import derive
+from pruneatlas.conflicts import Conflict
+from pruneatlas.loader import LoadedPaper, display_path
+from pruneatlas.models import STRUCTURED_GRANULARITIES, PaperFile, Result, SourceKind
+from pruneatlas.printed import Printed
+from pruneatlas.vocab import Vocabularies
+
+CONTRACT_COLUMNS = [
+    "result_id", "paper_key", "year", "source_kind", "method", "method_label", "method_paper", "category",
+    "granularity", "structured", "architecture", "dataset", "metric", "baseline_acc", "pruned_acc", "acc_drop",
+    "params_baseline", "params_pruned", "params_reduction_pct", "compression_ratio", "flops_baseline",
+    "flops_pruned", "flops_reduction_pct", "speedup", "locator", "extraction", "notes",
+]  # fmt: skip
+
+
+def dump_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def result_record(result: Result) -> dict[str, Any]:
+    return result.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+
+
+def paper_record(paper: PaperFile) -> dict[str, Any]:
+    return paper.model_dump(mode="json", exclude_none=True, exclude_defaults=True, exclude={"results"})
+
+
+def source_kind(paper: PaperFile, result: Result, reproduced: bool) -> SourceKind:
+    if reproduced:
+        return "reproduced"
+    if result.source.collection is not None:
+        return "imported"
+    if result.method_paper is not None and result.method_paper != paper.key:
+        return "secondary"
+    return "reported"
+
+
+def _value(printed: Printed | None) -> float | None:
+    return None if printed is None else printed.value
+
+
+def _bounds(result: Result) -> str | None:
+    """Printed values that are bounds or approximations ('params.removed_pct >93'), so no one reads them as exact."""
+    found = []
+    for block_name in ("accuracy", "secondary", "params", "flops"):
+        block = getattr(result, block_name)
+        if block is None:
+            continue
+        for name, value in block:
+            if isinstance(value, Printed) and not value.exact:
+                found.append(f"{block_name}.{name} {value.text}")
+    return "; ".join(found) or None
+
+
+def _accuracy_columns(prefix: str, result: Result, vocab: Vocabularies, secondary: bool) -> dict[str, Any]:
+    accuracy = result.secondary if secondary else result.accuracy
+    if accuracy is None:
+        return {f"{prefix}metric": None, f"{prefix}baseline": None, f"{prefix}pruned": None, f"{prefix}drop": None}
+    metric = vocab.metrics.by_id[accuracy.metric]
+    return {
+        f"{prefix}metric": accuracy.metric,
+        f"{prefix}baseline": _value(accuracy.baseline),
+        f"{prefix}pruned": _value(accuracy.pruned),
+        f"{prefix}drop": derive.degradation(accuracy, metric.higher_is_better),
+    }
+
+
+def result_row(loaded: LoadedPaper, result: Result, vocab: Vocabularies) -> dict[str, Any]:
+    paper = loaded.paper
+    method = vocab.methods.by_id[result.method]
+    metric = vocab.metrics.by_id[result.accuracy.metric]
+    architecture = vocab.architectures.by_id[result.architecture]
+    dataset = vocab.datasets.by_id[result.dataset]
+    params, flops = derive.cost_values(result.params), derive.cost_values(result.flops)
+    granularity = result.granularity or method.granularity
+    accuracy = result.accuracy
+    complement = metric.complement_of
+
+    def normalised(printed: Printed | None) -> float | None:
+        if printed is None:
+            return None
+        return round(100.0 - printed.value, 6) if complement else printed.value
+
+    conditions, source = result.conditions, result.source
+    provenance = result.provenance
+    return {
+        "result_id": f"{paper.key}/{result.id}",
+        "paper_key": paper.key,
+        "year": paper.year,
+        "source_kind": source_kind(paper, result, loaded.reproduced),
+        "method": result.method,
+        "method_label": result.method_label,
+        "method_paper": result.method_paper or paper.key,
+        "category": method.category,
+        "granularity": granularity,
+        "structured": None if granularity is None else granularity in STRUCTURED_GRANULARITIES,
+        "architecture": result.architecture,
+        "dataset": result.dataset,
+        "metric": accuracy.metric,
+        "baseline_acc": _value(accuracy.baseline),
+        "pruned_acc": _value(accuracy.pruned),
+        "acc_drop": derive.degradation(accuracy, metric.higher_is_better),
+        "params_baseline": params.baseline,
+        "params_pruned": params.pruned,
+        "params_reduction_pct": params.reduction_pct,
+        "compression_ratio": params.ratio,
+        "flops_baseline": flops.baseline,
+        "flops_pruned": flops.pruned,
+        "flops_reduction_pct": flops.reduction_pct,
+        "speedup": flops.ratio,
+        "locator": source.locator,
+        "extraction": source.extraction,
+        "notes": result.notes,
+        "title": paper.title,
+        "venue": paper.venue,
+        "paper_url": paper.url,
+        "method_name": method.name,
+        "architecture_name": architecture.name,
+        "family": architecture.family,
+        "dataset_name": dataset.name,
+        "task": dataset.task,
+        "scope": result.scope,
+        "schedule": result.schedule,
+        "higher_is_better": metric.higher_is_better,
+        "norm_metric": complement or accuracy.metric,
+        "baseline_norm": normalised(accuracy.baseline),
+        "pruned_norm": normalised(accuracy.pruned),
+        "acc_claim": accuracy.claim,
+        "baseline_std": _value(accuracy.baseline_std),
+        "pruned_std": _value(accuracy.pruned_std),
+        **_accuracy_columns("secondary_", result, vocab, secondary=True),
+        "flops_unit": result.flops.unit if result.flops else None,
+        "num_runs": conditions.num_runs,
+        "finetune_epochs": conditions.finetune_epochs,
+        "distillation": conditions.distillation,
+        "architecture_modified": conditions.architecture_modified,
+        "quantized": conditions.quantized,
+        "sweep": conditions.sweep,
+        "runtime_speedup": _value(conditions.runtime_speedup),
+        "quote": source.quote,
+        "precision": source.precision,
+        "source_url": source.url,
+        "source_commit": source.commit,
+        "collection": source.collection,
+        "collection_row": source.collection_row,
+        "bounds": _bounds(result),
+        "discrepancies": "; ".join(f"{d.field}: {d.note}" for d in result.discrepancies) or None,
+        "reproduces": result.reproduces,
+        "config_hash": provenance.config_hash if provenance else None,
+        "command": provenance.command if provenance else None,
+        "cpu_time_s": provenance.cpu_time_s if provenance else None,
+        "wall_time_s": provenance.wall_time_s if provenance else None,
+        "file": display_path(loaded.path),
+        "record": dump_json(result_record(result)),
+    }
+
+
+def results_frame(
+    papers: Iterable[LoadedPaper], vocab: Vocabularies, conflicts: Iterable[Conflict] = ()
+) -> pd.DataFrame:
+    rows = [result_row(loaded, result, vocab) for loaded in papers for result in loaded.paper.results]
+    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=[*CONTRACT_COLUMNS, "record"])
+    partners: dict[str, set[str]] = {}
+    for conflict in conflicts:
+        partners.setdefault(conflict.first.result_id, set()).add(conflict.second.result_id)
+        partners.setdefault(conflict.second.result_id, set()).add(conflict.first.result_id)
+    frame["conflicts_with"] = [", ".join(sorted(partners.get(rid, ()))) or None for rid in frame["result_id"]]
+    return frame
+
+
+def papers_frame(papers: Iterable[LoadedPaper]) -> pd.DataFrame:
+    rows = []
+    for loaded in papers:
+        paper = loaded.paper
+        rows.append(
+            {
+                "paper_key": paper.key,
+                "title": paper.title,
+                "authors": "; ".join(paper.authors),
+                "year": paper.year,
+                "venue": paper.venue,
+                "url": paper.url,
+                "doi": paper.doi,
+                "arxiv": paper.arxiv,
+                "bibtex": paper.bibtex,
+                "reproduced": loaded.reproduced,
+                "results": len(paper.results),
+                "file": display_path(loaded.path),
+                "record": dump_json(paper_record(paper)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def papers_from_tables(results: pd.DataFrame, papers: pd.DataFrame) -> list[PaperFile]:
+    """Rebuild paper files from exported tables: the inverse of `results_frame` + `papers_frame`."""
+    by_paper: dict[str, list[dict[str, Any]]] = {}
+    for paper_key, record in zip(results["paper_key"], results["record"], strict=True):
+        by_paper.setdefault(paper_key, []).append(json.loads(record))
+    rebuilt = []
+    for paper_key, record in zip(papers["paper_key"], papers["record"], strict=True):
+        rebuilt.append(PaperFile.model_validate({**json.loads(record), "results": by_paper.get(paper_key, [])}))
+    return rebuilt
