@@ -23,5 +23,12 @@ def cache_dir() -> Path:
 
 
 def data_roots() -> list[Path]:
-    """The folders whose YAML files make up the atlas."""
+    """The folders whose YAML files make up the atlas.
+
+    PRUNEATLAS_DATA (folders separated by the OS path separator) overrides, so tests and demos can point the
+    app and the CLI at a small atlas of their own.
+    """
+    override = os.environ.get("PRUNEATLAS_DATA")
+    if override:
+        return [Path(part).resolve() for part in override.split(os.pathsep) if part]
     return [PAPERS, REPRODUCED]

@@ -26,6 +26,16 @@ CONTRACT_COLUMNS = [
     "params_baseline", "params_pruned", "params_reduction_pct", "compression_ratio", "flops_baseline",
     "flops_pruned", "flops_reduction_pct", "speedup", "locator", "extraction", "notes",
 ]  # fmt: skip
+# The columns `result_row` adds after the contract ones: they give an atlas with no results its full shape,
+# so the views in resource/ still bind (a new checkout whose paper files are still `results: []`).
+CONTEXT_COLUMNS = [
+    "title", "venue", "paper_url", "method_name", "architecture_name", "family", "dataset_name", "task", "scope",
+    "schedule", "higher_is_better", "norm_metric", "baseline_norm", "pruned_norm", "acc_claim", "baseline_std",
+    "pruned_std", "secondary_metric", "secondary_baseline", "secondary_pruned", "secondary_drop", "flops_unit",
+    "num_runs", "finetune_epochs", "distillation", "architecture_modified", "quantized", "sweep", "runtime_speedup",
+    "quote", "precision", "source_url", "source_commit", "collection", "collection_row", "bounds", "discrepancies",
+    "reproduces", "config_hash", "command", "cpu_time_s", "wall_time_s", "file",
+]  # fmt: skip
 
 
 def dump_json(value: Any) -> str:
@@ -174,7 +184,7 @@ def results_frame(
     papers: Iterable[LoadedPaper], vocab: Vocabularies, conflicts: Iterable[Conflict] = ()
 ) -> pd.DataFrame:
     rows = [result_row(loaded, result, vocab) for loaded in papers for result in loaded.paper.results]
-    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=[*CONTRACT_COLUMNS, "record"])
+    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=[*CONTRACT_COLUMNS, *CONTEXT_COLUMNS, "record"])
     partners: dict[str, set[str]] = {}
     for conflict in conflicts:
         partners.setdefault(conflict.first.result_id, set()).add(conflict.second.result_id)

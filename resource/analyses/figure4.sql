@@ -19,4 +19,4 @@ WHERE architecture = $architecture
   AND source_kind <> 'reproduced'
   AND (params_reduction_pct IS NOT NULL OR flops_reduction_pct IS NOT NULL)
 GROUP BY method_label, method_paper
-ORDER BY coalesce(flops_reduction_pct, params_reduction_pct) DESC, method_label
+ORDER BY coalesce(avg(flops_reduction_pct), avg(params_reduction_pct)) DESC, method_label
