@@ -110,9 +110,8 @@ def _cost_problems(field: str, cost: Cost | None, waived: set[str]) -> Iterator[
         yield field, f"the printed forms disagree: {described}; fix the transcription or record a `discrepancies` entry"
 
 
-def _result_problems(
-    result: Result, vocab: Vocabularies, ctx: FileContext, paper: PaperFile
-) -> Iterator[tuple[str, str]]:
+def value_problems(result: Result, vocab: Vocabularies) -> Iterator[tuple[str, str]]:
+    """Ranges and internal consistency of one result's printed values (names already resolved to ids)."""
     waived = {d.field for d in result.discrepancies}
     for entry in result.discrepancies:
         if entry.field not in WAIVABLE_FIELDS:
@@ -122,6 +121,12 @@ def _result_problems(
         yield from _accuracy_problems("secondary", result.secondary, vocab, waived)
     yield from _cost_problems("params", result.params, waived)
     yield from _cost_problems("flops", result.flops, waived)
+
+
+def _result_problems(
+    result: Result, vocab: Vocabularies, ctx: FileContext, paper: PaperFile
+) -> Iterator[tuple[str, str]]:
+    yield from value_problems(result, vocab)
     known = ctx.known_paper_keys | set(paper.references) | {paper.key}
     if result.method_paper is not None and result.method_paper not in known:
         yield (

@@ -201,7 +201,8 @@ def new(first_author: str, year: int, title: str, venue: str | None, url: str | 
         target = write_skeleton(first_author, year, title, venue, url)
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"wrote {target.relative_to(paths.ROOT)}; fill in its results, then run `pruneatlas validate {target.relative_to(paths.ROOT)}`")
+    relative = target.relative_to(paths.ROOT)
+    click.echo(f"wrote {relative}; fill in its results, then run `pruneatlas validate {relative}`")
 
 
 @main.command()

@@ -6,9 +6,9 @@ import re
 import unicodedata
 
 STOPWORDS = frozenset(
-    "a an the on of for to towards toward in into with via by and or is are do does be at from as your our "
-    "what how why when all".split()
-)
+    {"a", "an", "the", "on", "of", "for", "to", "towards", "toward", "in", "into", "with", "via", "by", "and",
+     "or", "is", "are", "do", "does", "be", "at", "from", "as", "your", "our", "what", "how", "why", "when", "all"}
+)  # fmt: skip
 
 
 def _ascii_letters(text: str) -> str:

@@ -71,8 +71,20 @@ def load_yaml_file(path: Path) -> Any:
     return _loads(text, str(path))
 
 
+class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
+    """Multi-line strings (BibTeX) as literal blocks, so they read as they were written."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_BaseDumper, sort_keys=False, allow_unicode=True, width=110)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
 
 
 def write_yaml_file(path: Path, data: Any, header: str = "") -> None:

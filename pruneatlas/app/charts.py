@@ -1,0 +1,163 @@
+"""Altair chart builders. Chart code only draws: every number it shows was computed before it got here.
+
+Axis titles carry units; categorical axes are sorted by the caller's order, so a chart reads at a glance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+# Charts carry their rows inline; the atlas's largest view (a few thousand sweep points) stays well within reach.
+alt.data_transformers.disable_max_rows()
+
+REDUCTION_COLOURS = {"Parameters removed": "#4c78a8", "FLOPs removed": "#f58518"}
+DROP_COLOUR = "#c0392b"
+
+
+def figure4(data: pd.DataFrame, order: Sequence[str], title: str, metric: str = "top1") -> alt.LayerChart:
+    """Vadera & Ameen's Figure 4: % parameters and % FLOPs removed per method (bars), accuracy drop (line)."""
+    bars = data.melt(
+        id_vars=["method_label", "method_paper", "sources"],
+        value_vars=["params_reduction_pct", "flops_reduction_pct"],
+        var_name="measure",
+        value_name="reduction",
+    ).dropna(subset=["reduction"])
+    bars["measure"] = bars["measure"].map(
+        {"params_reduction_pct": "Parameters removed", "flops_reduction_pct": "FLOPs removed"}
+    )
+    x = alt.X("method_label:N", sort=list(order), title="Method (label as printed)", axis=alt.Axis(labelAngle=-40))
+    reduction = (
+        alt.Chart(bars)
+        .mark_bar(opacity=0.85)
+        .encode(
+            x=x,
+            xOffset=alt.XOffset("measure:N", sort=list(REDUCTION_COLOURS)),
+            y=alt.Y("reduction:Q", title="Reduction (%)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(
+                "measure:N",
+                title=None,
+                scale=alt.Scale(domain=list(REDUCTION_COLOURS), range=list(REDUCTION_COLOURS.values())),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("method_label:N", title="Method"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("reduction:Q", title="Reduction (%)", format=".1f"),
+                alt.Tooltip("method_paper:N", title="Method paper"),
+                alt.Tooltip("sources:Q", title="Sources averaged"),
+            ],
+        )
+    )
+    drop_axis = alt.Y("acc_drop:Q", title=f"Accuracy drop ({metric}, pp)", axis=alt.Axis(titleColor=DROP_COLOUR))
+    drop_data = data.dropna(subset=["acc_drop"])
+    drop = (
+        alt.Chart(drop_data)
+        .mark_line(color=DROP_COLOUR, point=alt.OverlayMarkDef(color=DROP_COLOUR, size=50))
+        .encode(
+            x=x,
+            y=drop_axis,
+            tooltip=[
+                alt.Tooltip("method_label:N", title="Method"),
+                alt.Tooltip("acc_drop:Q", title="Accuracy drop (pp)", format=".2f"),
+                alt.Tooltip("result_ids:N", title="Rows"),
+            ],
+        )
+    )
+    return alt.layer(reduction, drop).resolve_scale(y="independent").properties(title=title, height=340)
+
+
+AXIS_TITLES = {
+    "flops_reduction_pct": "FLOPs removed (%)",
+    "params_reduction_pct": "Parameters removed (%)",
+    "acc_drop": "Accuracy drop (pp; lower is better)",
+}
+POINT_TOOLTIP = [
+    alt.Tooltip("paper_key:N", title="Paper"),
+    alt.Tooltip("year:Q", title="Year"),
+    alt.Tooltip("method_label:N", title="Label"),
+    alt.Tooltip("locator:N", title="Where"),
+    alt.Tooltip("source_kind:N", title="Source"),
+    alt.Tooltip("baseline_norm:Q", title="Baseline (%)", format=".2f"),
+    alt.Tooltip("pruned_norm:Q", title="Pruned (%)", format=".2f"),
+]
+
+
+def frontier(points: pd.DataFrame, x: str, colour: str, title: str) -> alt.LayerChart:
+    """Every point coloured by `colour`; the Pareto front (`on_front`, computed elsewhere) drawn as a line."""
+    base = alt.Chart(points).encode(
+        x=alt.X(f"{x}:Q", title=AXIS_TITLES[x], scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("acc_drop:Q", title=AXIS_TITLES["acc_drop"]),
+    )
+    dots = base.mark_point(filled=True).encode(
+        color=alt.Color(f"{colour}:N", title=colour.replace("_", " ").capitalize()),
+        shape=alt.Shape("on_front:N", title="On the front", scale=alt.Scale(domain=[True, False])),
+        size=alt.condition("datum.on_front", alt.value(110), alt.value(45)),
+        tooltip=[
+            *POINT_TOOLTIP[:3],
+            alt.Tooltip(f"{colour}:N"),
+            alt.Tooltip(f"{x}:Q", title=AXIS_TITLES[x], format=".1f"),
+            alt.Tooltip("acc_drop:Q", title="Accuracy drop (pp)", format=".2f"),
+            *POINT_TOOLTIP[3:],
+        ],
+    )
+    front = (
+        alt.Chart(points[points["on_front"]].sort_values(x))
+        .mark_line(color="black", strokeDash=[5, 3], interpolate="step-after")
+        .encode(x=f"{x}:Q", y="acc_drop:Q", order=f"{x}:Q")
+    )
+    zero = alt.Chart(pd.DataFrame({"acc_drop": [0.0]})).mark_rule(color="grey", opacity=0.5).encode(y="acc_drop:Q")
+    return alt.layer(zero, front, dots).properties(title=title, height=420)
+
+
+def baseline_drift(baselines: pd.DataFrame, metric: str, title: str) -> alt.LayerChart:
+    """Each paper's own dense baseline (one dot per distinct value), papers sorted by year."""
+    order = baselines.sort_values(["year", "paper_key"])["paper_key"].drop_duplicates().tolist()
+    dots = (
+        alt.Chart(baselines)
+        .mark_circle(size=90)
+        .encode(
+            x=alt.X("baseline_norm:Q", title=f"Baseline {metric} accuracy (%)", scale=alt.Scale(zero=False)),
+            y=alt.Y("paper_key:N", sort=order, title="Paper (oldest first)"),
+            color=alt.Color("year:O", title="Year", scale=alt.Scale(scheme="viridis")),
+            tooltip=[
+                alt.Tooltip("paper_key:N", title="Paper"),
+                alt.Tooltip("year:Q", title="Year"),
+                alt.Tooltip("baseline_norm:Q", title="Baseline (%)", format=".2f"),
+                alt.Tooltip("rows:Q", title="Rows with this baseline"),
+            ],
+        )
+    )
+    median = (
+        alt.Chart(baselines)
+        .mark_rule(color="grey", strokeDash=[4, 4])
+        .encode(x="median(baseline_norm):Q", tooltip=[alt.Tooltip("median(baseline_norm):Q", format=".2f")])
+    )
+    height = max(120, 22 * len(order))
+    return alt.layer(median, dots).properties(title=title, height=height)
+
+
+def reproductions(pairs: pd.DataFrame) -> alt.LayerChart:
+    """Published pruned accuracy beside our re-run's, joined by a rule; the gap is the rule's length."""
+    long = pairs.melt(
+        id_vars=["claim_label", "claim_id"],
+        value_vars=["claim_pruned", "rerun_pruned"],
+        var_name="who",
+        value_name="accuracy",
+    ).dropna(subset=["accuracy"])
+    long["who"] = long["who"].map({"claim_pruned": "Published", "rerun_pruned": "Our re-run"})
+    y = alt.Y("claim_id:N", title="Published result")
+    rule = alt.Chart(pairs).mark_rule(color="grey").encode(y=y, x="claim_pruned:Q", x2="rerun_pruned:Q")
+    dots = (
+        alt.Chart(long)
+        .mark_circle(size=110)
+        .encode(
+            y=y,
+            x=alt.X("accuracy:Q", title="Pruned accuracy (%)", scale=alt.Scale(zero=False)),
+            color=alt.Color("who:N", title=None, legend=alt.Legend(orient="top")),
+            tooltip=["claim_label:N", "who:N", alt.Tooltip("accuracy:Q", format=".2f")],
+        )
+    )
+    return alt.layer(rule, dots).properties(height=max(120, 30 * len(pairs)))

@@ -1,0 +1,147 @@
+"""What every page shares: the cached build, its frames, and the one download widget.
+
+Caches are keyed on the build's path, which carries the hash of every input (data, vocabularies, SQL, code),
+so editing a paper file gives a new path and fresh data on the next rerun, while an unchanged atlas is
+served from memory. The connection is opened read-only and locked down (`pruneatlas.sql.connect_readonly`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from pruneatlas import export
+from pruneatlas.build import BuildError, build
+
+# The columns a results table shows first; the rest are one click away.
+TABLE_COLUMNS = [
+    "paper_key", "year", "method_label", "method", "category", "granularity", "architecture", "dataset",
+    "norm_metric", "baseline_norm", "pruned_norm", "acc_drop", "params_reduction_pct", "flops_reduction_pct",
+    "compression_ratio", "speedup", "source_kind", "locator", "conflict", "result_id",
+]  # fmt: skip
+
+COLUMN_CONFIG = {
+    "paper_key": st.column_config.TextColumn("Paper"),
+    "year": st.column_config.NumberColumn("Year", format="%d"),
+    "method_label": st.column_config.TextColumn("Label (as printed)"),
+    "norm_metric": st.column_config.TextColumn("Metric"),
+    "baseline_norm": st.column_config.NumberColumn("Baseline (%)", format="%.2f"),
+    "pruned_norm": st.column_config.NumberColumn("Pruned (%)", format="%.2f"),
+    "acc_drop": st.column_config.NumberColumn("Drop (pp)", format="%.2f", help="baseline - pruned; positive = lost"),
+    "params_reduction_pct": st.column_config.NumberColumn("Params removed (%)", format="%.1f"),
+    "flops_reduction_pct": st.column_config.NumberColumn("FLOPs removed (%)", format="%.1f"),
+    "compression_ratio": st.column_config.NumberColumn("Compression (x)", format="%.2f"),
+    "speedup": st.column_config.NumberColumn("FLOP speed-up (x)", format="%.2f"),
+    "source_kind": st.column_config.TextColumn("Source"),
+    "conflict": st.column_config.CheckboxColumn("Conflict", help="Another source gives a different number"),
+    "paper_url": st.column_config.LinkColumn("Paper link"),
+}
+
+
+def _show_build_errors(exc: BuildError) -> None:
+    st.error(f"The atlas could not be built: {exc}. Fix these with `pruneatlas validate`:")
+    st.dataframe(
+        pd.DataFrame([vars(p) for p in exc.problems])[["file", "result", "field", "message"]],
+        hide_index=True,
+    )
+    st.stop()
+
+
+def database() -> Path:
+    """The build for the current inputs; made on first start (or after a data change)."""
+    try:
+        with st.spinner("Building the atlas from data/ ..."):
+            return build().path
+    except BuildError as exc:
+        _show_build_errors(exc)
+        raise
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    from pruneatlas.sql import connect_readonly
+
+    return connect_readonly(Path(path))
+
+
+def cursor(path: Path) -> duckdb.DuckDBPyConnection:
+    """A cursor of its own on the shared read-only connection: safe across sessions, interruptible alone."""
+    return _connection(str(path)).cursor()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _query(path: str, sql: str) -> pd.DataFrame:
+    return cursor(Path(path)).sql(sql).df()
+
+
+def results(path: Path) -> pd.DataFrame:
+    """Every row of the `results` view (without the JSON record), plus a `conflict` flag for the tables."""
+    frame = _query(str(path), "SELECT * EXCLUDE (record) FROM results ORDER BY result_id")
+    frame["conflict"] = frame["conflicts_with"].notna()
+    return frame
+
+
+def papers(path: Path) -> pd.DataFrame:
+    return _query(str(path), "SELECT * FROM papers ORDER BY paper_key")
+
+
+def view(path: Path, name: str) -> pd.DataFrame:
+    """A whole view of the build, e.g. `conflicts` or `reproductions`."""
+    if not re.fullmatch(r"[a-z_]+", name):
+        raise ValueError(f"not a view name: {name!r}")
+    return _query(str(path), f"SELECT * FROM {name}")
+
+
+def _latex(rows: pd.DataFrame, caption: str) -> bytes:
+    return export.to_latex(rows, caption=caption).encode("utf-8")
+
+
+def _bib(rows: pd.DataFrame, paper_frame: pd.DataFrame) -> bytes:
+    return export.to_bibtex(export.cited_keys(rows), paper_frame).encode("utf-8")
+
+
+def downloads(
+    path: Path, frame: pd.DataFrame, name: str, rows: pd.DataFrame | None = None, caption: str | None = None
+) -> None:
+    """CSV and Parquet of `frame`; a LaTeX table citing each row's paper and the matching .bib for `rows`.
+
+    `rows` are result rows (with `paper_key`); they default to `frame` when it has that column. Files are
+    made only when a button is clicked, so a page with thousands of rows renders as fast as one with ten.
+    """
+    rows = frame if rows is None and "paper_key" in frame.columns else rows
+    plain = frame.drop(columns=["conflict"], errors="ignore")
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "rows"
+    columns = st.columns(4)
+    columns[0].download_button(
+        "CSV", functools.partial(export.to_bytes, plain, "csv"), f"{slug}.csv", "text/csv",
+        key=f"{slug}-csv", on_click="ignore", icon=":material/download:",
+    )  # fmt: skip
+    columns[1].download_button(
+        "Parquet", functools.partial(export.to_bytes, plain, "parquet"), f"{slug}.parquet",
+        "application/vnd.apache.parquet", key=f"{slug}-parquet", on_click="ignore", icon=":material/download:",
+    )  # fmt: skip
+    latex_ok = rows is not None and len(rows) > 0
+    help_text = None if latex_ok else "LaTeX needs result rows with a paper_key column"
+    caption = caption or f"Published pruning results: {name} (PruneAtlas)."
+    columns[2].download_button(
+        "LaTeX table", functools.partial(_latex, rows, caption) if latex_ok else b"", f"{slug}.tex",
+        "application/x-tex", key=f"{slug}-tex", on_click="ignore", disabled=not latex_ok, help=help_text,
+        icon=":material/download:",
+    )  # fmt: skip
+    columns[3].download_button(
+        "BibTeX (.bib)", functools.partial(_bib, rows, papers(path)) if latex_ok else b"", f"{slug}.bib",
+        "application/x-bibtex", key=f"{slug}-bib", on_click="ignore", disabled=not latex_ok, help=help_text,
+        icon=":material/download:",
+    )  # fmt: skip
+
+
+def pair_label(frame: pd.DataFrame, architecture: str, dataset: str) -> str:
+    """'ResNet-56 on CIFAR-10' from the vocabulary names carried by the rows (ids when absent)."""
+    arch = frame.loc[frame["architecture"] == architecture, "architecture_name"].dropna()
+    data = frame.loc[frame["dataset"] == dataset, "dataset_name"].dropna()
+    return f"{arch.iloc[0] if len(arch) else architecture} on {data.iloc[0] if len(data) else dataset}"

@@ -1,0 +1,119 @@
+"""Row filters shared by the pages: a plain spec, a pure function applying it, and the widgets that fill it.
+
+The spec and `apply_filters` know nothing of Streamlit, so they are tested directly; `filter_widgets` only
+turns widget values into a spec. Every multiselect starts empty, meaning "any".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+# (column, label) of the multiselect filters, in the order they are shown.
+CHOICE_FILTERS: tuple[tuple[str, str], ...] = (
+    ("architecture", "Architecture"),
+    ("dataset", "Dataset"),
+    ("method", "Method"),
+    ("category", "Category"),
+    ("granularity", "Granularity"),
+    ("source_kind", "Source kind"),
+    ("norm_metric", "Metric (error rates read as accuracies)"),
+)
+STRUCTURED_CHOICES = ("any", "structured", "unstructured")
+NAME_COLUMNS = {"architecture": "architecture_name", "dataset": "dataset_name", "method": "method_name"}
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """What to keep; an empty choice or a None bound keeps everything."""
+
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    structured: str = "any"
+    years: tuple[int, int] | None = None
+    include_sweep: bool = False
+    min_params_reduction: float | None = None
+    min_flops_reduction: float | None = None
+    text: str = ""
+
+
+def apply_filters(frame: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
+    """The rows of `frame` that `spec` keeps, in their original order."""
+    keep = pd.Series(True, index=frame.index)
+    for column, values in spec.choices.items():
+        if values:
+            keep &= frame[column].isin(values)
+    if spec.structured != "any":
+        keep &= frame["structured"].eq(spec.structured == "structured").fillna(False).astype(bool)
+    if spec.years is not None:
+        keep &= frame["year"].between(*spec.years)
+    if not spec.include_sweep:
+        keep &= ~frame["sweep"].fillna(False).astype(bool)
+    for column, bound in (
+        ("params_reduction_pct", spec.min_params_reduction),
+        ("flops_reduction_pct", spec.min_flops_reduction),
+    ):
+        if bound:
+            keep &= frame[column].ge(bound).fillna(False).astype(bool)
+    if spec.text.strip():
+        needle = spec.text.strip().lower()
+        haystack = (
+            frame["method_label"].fillna("") + " " + frame["paper_key"].fillna("") + " " + frame["title"].fillna("")
+        )
+        keep &= haystack.str.lower().str.contains(needle, regex=False)
+    return frame[keep]
+
+
+def _options(frame: pd.DataFrame, column: str) -> list[str]:
+    return sorted(str(v) for v in frame[column].dropna().unique())
+
+
+def display_names(frame: pd.DataFrame, column: str) -> dict[str, str]:
+    """id -> "Name (id)" for vocabulary columns, so a filter reads like the paper but keys on the id."""
+    name_column = NAME_COLUMNS.get(column)
+    if name_column is None or name_column not in frame.columns:
+        return {}
+    pairs = frame[[column, name_column]].dropna().drop_duplicates(column)
+    return {ident: f"{name} ({ident})" for ident, name in zip(pairs[column], pairs[name_column], strict=True)}
+
+
+def filter_widgets(frame: pd.DataFrame, key: str, extra: bool = True) -> FilterSpec:
+    """Widgets for every filter (in the current container); `key` keeps pages' choices apart."""
+    choices = {}
+    for column, label in CHOICE_FILTERS:
+        names = display_names(frame, column)
+        picked = st.multiselect(
+            label,
+            _options(frame, column),
+            key=f"{key}-{column}",
+            placeholder="any",
+            format_func=lambda v, names=names: names.get(v, v),
+        )
+        choices[column] = tuple(picked)
+    structured = st.radio("Structured", STRUCTURED_CHOICES, horizontal=True, key=f"{key}-structured")
+    years = None
+    if len(frame) and frame["year"].nunique() > 1:
+        low, high = int(frame["year"].min()), int(frame["year"].max())
+        years = st.slider("Year", low, high, (low, high), key=f"{key}-years")
+    sweep_rows = int(frame["sweep"].fillna(False).astype(bool).sum()) if len(frame) else 0
+    include_sweep = st.toggle(
+        f"Include sweep rows ({sweep_rows})",
+        key=f"{key}-sweep",
+        help="Points of a hyper-parameter grid (e.g. Gale et al.'s ResNet-50 runs), not chosen operating points.",
+    )
+    spec = FilterSpec(choices=choices, structured=structured, years=years, include_sweep=include_sweep)
+    if not extra:
+        return spec
+    min_params = st.number_input("At least % params removed", 0.0, 100.0, 0.0, 5.0, key=f"{key}-min-params")
+    min_flops = st.number_input("At least % FLOPs removed", 0.0, 100.0, 0.0, 5.0, key=f"{key}-min-flops")
+    text = st.text_input("Search label, paper key or title", key=f"{key}-text")
+    return FilterSpec(
+        choices=choices,
+        structured=structured,
+        years=years,
+        include_sweep=include_sweep,
+        min_params_reduction=min_params or None,
+        min_flops_reduction=min_flops or None,
+        text=text,
+    )

@@ -1,0 +1,77 @@
+"""Pivot: any two columns against each other with totals; the default is Vadera & Ameen's Appendix D."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pruneatlas import analyses
+from pruneatlas.app import common
+from pruneatlas.app.filters import apply_filters, filter_widgets
+
+GROUP_COLUMNS = [
+    "architecture", "dataset", "method", "category", "granularity", "structured", "source_kind", "norm_metric",
+    "metric", "year", "family", "task", "scope", "schedule", "extraction", "paper_key", "venue", "sweep",
+]  # fmt: skip
+AGGREGATES = ["count", "min", "median", "max", "mean", "sum"]
+
+
+def numeric_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns a min/median/max/mean can be taken of (not ids, not flags)."""
+    skip = {"year", "num_runs"}
+    return [
+        c
+        for c in frame.columns
+        if pd.api.types.is_float_dtype(frame[c]) and c not in skip and not pd.api.types.is_bool_dtype(frame[c])
+    ]
+
+
+def value_spec(aggregate: str, column: str | None) -> str:
+    """The value text `analyses.pivot` reads: `count` or `median(acc_drop)`."""
+    return "count" if aggregate == "count" else f"{aggregate}({column})"
+
+
+def pivot_frame(rows: pd.DataFrame, row: str, col: str, value: str) -> pd.DataFrame:
+    """The pivot over already-filtered rows, through the same SQL as the command line."""
+    con = analyses.frame_connection(rows.drop(columns=["conflict"], errors="ignore"), "rows")
+    try:
+        return analyses.pivot(con, row, col, value, source="rows")
+    finally:
+        con.close()
+
+
+def render() -> None:
+    path = common.database()
+    frame = common.results(path)
+    st.title("Pivot")
+    st.caption(
+        "Rows × columns with totals. The default — architectures × datasets, counting results — is the table of "
+        "Vadera & Ameen (2021), Appendix D, over everything in the atlas."
+    )
+    with st.sidebar:
+        st.subheader("Filters")
+        spec = filter_widgets(frame, key="pivot", extra=False)
+    rows = apply_filters(frame, spec)
+    c1, c2, c3, c4 = st.columns(4)
+    row = c1.selectbox("Rows", GROUP_COLUMNS, index=0, key="pivot-rows")
+    col = c2.selectbox("Columns", GROUP_COLUMNS, index=1, key="pivot-cols")
+    aggregate = c3.selectbox("Value", AGGREGATES, key="pivot-agg")
+    numeric = numeric_columns(frame)
+    column = None
+    if aggregate != "count":
+        default = numeric.index("acc_drop") if "acc_drop" in numeric else 0
+        column = c4.selectbox("of column", numeric, index=default, key="pivot-column")
+    if rows.empty:
+        st.info("No rows match these filters.")
+        return
+    value = value_spec(aggregate, column)
+    wide = pivot_frame(rows, row, col, value)
+    st.caption(f"**{value}** over {len(rows)} rows; the last row and column are totals (blank: no rows).")
+    number_format = "%d" if aggregate == "count" else "%.2f"
+    st.dataframe(
+        wide,
+        column_config={c: st.column_config.NumberColumn(format=number_format) for c in wide.columns},
+        height=min(38 + 35 * (len(wide) + 1), 700),
+    )
+    st.caption("CSV and Parquet hold the pivot; LaTeX and BibTeX hold the rows it counts, each citing its paper.")
+    common.downloads(path, wide.reset_index(), "pivot", rows=rows)

@@ -1,0 +1,50 @@
+"""Reproductions: each published claim beside our re-run of it, with the gap; never one overwriting the other."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pruneatlas.app import charts, common
+
+EMPTY_STATE = """\
+**No re-runs yet.** A row appears here when one of our own re-runs names the published result it repeats:
+
+1. `pruneatlas reproduce ...` trains and prunes the model (see the `reproduce/` package) and writes its
+   result to `data/reproduced/<key>.yaml`, with the run's provenance (command, config hash, code version,
+   library versions, hardware, seeds, wall time);
+2. that row's `reproduces:` field holds the published row's id (`<paper_key>/<result id>`);
+3. the atlas is rebuilt (automatically, on the next page load) and the `reproductions` view joins the two.
+
+The published number is never changed by a re-run: both are kept and the gap is shown.
+"""
+
+COLUMNS = [
+    "claim_id", "claim_label", "architecture", "dataset", "metric", "claim_baseline", "claim_pruned", "claim_drop",
+    "rerun_baseline", "rerun_pruned", "rerun_std", "rerun_runs", "rerun_drop", "gap", "drop_gap",
+    "claim_params_reduction_pct", "rerun_params_reduction_pct", "claim_locator", "rerun_id", "command",
+    "wall_time_s",
+]  # fmt: skip
+CONFIG = {
+    "claim_pruned": st.column_config.NumberColumn("Published (%)", format="%.2f"),
+    "rerun_pruned": st.column_config.NumberColumn("Re-run (%)", format="%.2f"),
+    "rerun_std": st.column_config.NumberColumn("Re-run ± std", format="%.2f"),
+    "gap": st.column_config.NumberColumn("Gap (pp)", format="%+.2f", help="re-run minus published pruned accuracy"),
+    "drop_gap": st.column_config.NumberColumn("Drop gap (pp)", format="%+.2f", help="re-run drop minus published"),
+    "claim_drop": st.column_config.NumberColumn("Published drop (pp)", format="%.2f"),
+    "rerun_drop": st.column_config.NumberColumn("Re-run drop (pp)", format="%.2f"),
+}
+
+
+def render() -> None:
+    path = common.database()
+    st.title("Reproductions")
+    st.caption("Published numbers beside our re-runs of them. Gap = re-run − published, in percentage points.")
+    pairs = common.view(path, "reproductions")
+    if pairs.empty:
+        st.info(EMPTY_STATE)
+        return
+    st.altair_chart(charts.reproductions(pairs), width="stretch")
+    st.dataframe(pairs, hide_index=True, column_order=COLUMNS, column_config=CONFIG)
+    frame = common.results(path)
+    rows = frame[frame["result_id"].isin(set(pairs["claim_id"]) | set(pairs["rerun_id"]))]
+    common.downloads(path, pairs, "reproductions", rows=rows)

@@ -1,0 +1,57 @@
+"""SQL: one SELECT at a time over the read-only build, with a row cap and a time limit; errors, never tracebacks."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pruneatlas.app import common
+from pruneatlas.sql import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryRefused, run_select
+
+EXAMPLE = """\
+SELECT method_label, paper_key, baseline_norm, pruned_norm, acc_drop, flops_reduction_pct
+FROM results
+WHERE architecture = 'resnet56' AND dataset = 'cifar10' AND flops_reduction_pct >= 50
+ORDER BY acc_drop"""
+
+
+def run(path, sql: str):  # noqa: ANN001, ANN201 - thin wrapper, types as in run_select
+    """Rows and whether the cap cut them, or QueryRefused; any other failure is reported the same way."""
+    con = common.cursor(path)
+    try:
+        return run_select(con, sql, DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S)
+    except QueryRefused:
+        raise
+    except Exception as exc:
+        raise QueryRefused(f"{type(exc).__name__}: {exc}") from None
+    finally:
+        con.close()
+
+
+def render() -> None:
+    path = common.database()
+    st.title("SQL console")
+    st.caption(
+        f"One `SELECT` over the `results` view (and `papers`, `conflicts`, `reproductions`). The database is opened "
+        f"read-only with file and network access disabled; at most {DEFAULT_ROW_CAP:,} rows come back and a query "
+        f"is stopped after {DEFAULT_TIMEOUT_S:g} s."
+    )
+    with st.expander("Columns of `results`"):
+        columns = common.cursor(path).sql("DESCRIBE results").df()[["column_name", "column_type"]]
+        st.dataframe(columns, hide_index=True, height=300)
+    with st.form("sql-form"):
+        sql = st.text_area("Query", EXAMPLE, height=160, key="sql-text")
+        submitted = st.form_submit_button("Run", type="primary", icon=":material/play_arrow:")
+    if not submitted and "sql-last" not in st.session_state:
+        return
+    if submitted:
+        st.session_state["sql-last"] = sql
+    query = st.session_state["sql-last"]
+    try:
+        frame, capped = run(path, query)
+    except QueryRefused as exc:
+        st.error(str(exc))
+        return
+    note = f" (cut at the {DEFAULT_ROW_CAP:,}-row cap)" if capped else ""
+    st.caption(f"{len(frame):,} rows{note}.")
+    st.dataframe(frame, hide_index=True, column_config=common.COLUMN_CONFIG)
+    common.downloads(path, frame, "query")

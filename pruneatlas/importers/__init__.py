@@ -1,0 +1,1 @@
+"""Importers that turn curated collections into paper files."""
