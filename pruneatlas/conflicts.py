@@ -4,8 +4,8 @@ Copies are often wrong (CURATION.md 4), so when paper B quotes paper A's result,
 it, the atlas compares the copy with every other source of the same result. Two rows are taken to be the
 same setting when they come from different source documents, name the same originating paper, method,
 architecture, dataset and metric, and agree on every cost measure both give (or, giving no common cost
-measure, print the same label). A conflict is then an accuracy value on which they disagree beyond rounding. Sweep rows (many runs of one
-setting by design) and our own re-runs are not compared.
+measure, print the same label). A conflict is then an accuracy value on which they disagree beyond rounding.
+Sweep rows (many runs of one setting by design) and our own re-runs are not compared.
 """
 
 from __future__ import annotations
