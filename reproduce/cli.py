@@ -1,0 +1,351 @@
+"""`pruneatlas reproduce ...`: list, run, sweep and recipes. A thin layer over experiment.py and rows.py.
+
+Registered lazily by pruneatlas/cli.py, so torch is imported only when a reproduce command runs.
+Until then: `python -m reproduce.cli ...`.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pruneatlas.safe_yaml import load_yaml_file
+
+
+def _parse_pairs(pairs: tuple[str, ...], what: str) -> dict[str, Any]:
+    """key=value pairs, values read as YAML scalars or lists: lr=0.05, widths=[400,400]."""
+    import yaml
+
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected key=value, got {pair!r}", param_hint=what)
+        out[key.strip().replace("-", "_")] = yaml.safe_load(value)
+    return out
+
+
+def _command_line() -> str:
+    argv = sys.argv[1:]
+    if "reproduce" in argv:
+        argv = argv[argv.index("reproduce") + 1 :]
+    return "pruneatlas reproduce " + shlex.join(argv)
+
+
+def _options(
+    runs_dir: Path | None, data_root: Path | None, device: str, quiet: bool, download: bool, threads: int | None
+):  # type: ignore[no-untyped-def]
+    import torch
+
+    from reproduce.context import RunOptions
+    from reproduce.runs import default_runs_dir
+
+    if threads:
+        torch.set_num_threads(threads)
+    return RunOptions(
+        runs_dir=runs_dir or default_runs_dir(),
+        data_root=data_root,
+        download=download,
+        device=device,
+        progress=not quiet,
+    )
+
+
+def run_options(f):  # type: ignore[no-untyped-def]
+    """Options shared by run, sweep and recipes run: where and how, never what (not in the hash)."""
+    for option in reversed(
+        [
+            click.option(
+                "--out", "out_dir", type=click.Path(path_type=Path), help="Where the row goes (default data/reproduced)"
+            ),
+            click.option("--runs-dir", type=click.Path(path_type=Path), help="Run folders (default <repo>/runs)"),
+            click.option(
+                "--data-root", type=click.Path(path_type=Path), help="Where datasets are, or are downloaded to"
+            ),
+            click.option("--no-download", is_flag=True, help="Never download a dataset"),
+            click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:1 or auto"),
+            click.option("--threads", type=int, help="torch CPU threads"),
+            click.option("--no-row", is_flag=True, help="Run, but write no atlas row"),
+            click.option("-q", "--quiet", is_flag=True, help="No progress bars"),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
+def _execute_all(configs: list, opts, command: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    from tqdm.auto import tqdm
+
+    from reproduce.experiment import execute
+    from reproduce.training import Diverged
+
+    results = []
+    outer = tqdm(configs, desc="runs", unit="run", disable=opts.progress is False or len(configs) < 2, leave=False)
+    for config in outer:
+        try:
+            results.append(execute(config, opts, command))
+        except Diverged as exc:
+            raise click.ClickException(str(exc)) from None
+        except (ValueError, FileNotFoundError, RuntimeError) as exc:
+            raise click.ClickException(f"{config.method.method} on {config.arch}/{config.dataset}: {exc}") from None
+    return results
+
+
+def _report(results: list[dict[str, Any]]) -> None:
+    for m in results:
+        click.echo(
+            f"{m['run_folder']}: seed {m['seed']}  top1 {m['top1']:.2f} (dense {m['baseline_top1']:.2f})  "
+            f"{m['target_kind']} sparsity {m['achieved']:.4f}  params {m['pruned']['params_nonzero']:,}/"
+            f"{m['dense']['params']:,}  MACs {m['pruned']['macs_sparse']:,}/{m['dense']['macs']:,}  "
+            f"{m['wall_time_s']:.1f}s"
+        )
+
+
+def _write(
+    groups: list[list[dict[str, Any]]], out_dir: Path | None, reproduces: dict[str, str] | None = None, note: str = ""
+) -> None:
+    from reproduce.rows import RowError, write_rows
+
+    try:
+        for path in write_rows(groups, out_dir, reproduces, note):
+            click.echo(f"row written: {path} (validated)")
+    except RowError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group("reproduce")
+def group() -> None:
+    """Re-run pruning methods in PyTorch and write verified rows beside the published ones."""
+
+
+@group.command("list")
+@click.option("--archs", is_flag=True, help="List architectures instead")
+@click.option("--datasets", is_flag=True, help="List datasets instead")
+def list_command(archs: bool, datasets: bool) -> None:
+    """Registered methods, one per line (or architectures / datasets)."""
+    if archs:
+        from reproduce.models import MODELS
+
+        for name, spec in MODELS.items():
+            click.echo(f"{name:16s} {spec.description}")
+    elif datasets:
+        from reproduce.datasets import DATASETS
+
+        for name, spec in DATASETS.items():
+            click.echo(f"{name:16s} {spec.description}")
+    else:
+        from reproduce.methods import METHODS
+
+        for name, cls in METHODS.items():
+            click.echo(f"{name:20s} {cls.target_kind:8s} {cls.summary}")
+
+
+def _identity_options(f):  # type: ignore[no-untyped-def]
+    for option in reversed(
+        [
+            click.option("--method", "-m", help="A method from `pruneatlas reproduce list`"),
+            click.option("--arch", "-a", help="An architecture (`list --archs`)"),
+            click.option("--dataset", "-d", default="digits", show_default=True, help="A dataset (`list --datasets`)"),
+            click.option("--epochs", type=int, help="Training epochs (default 10)"),
+            click.option(
+                "--param", "-p", "params", multiple=True, help="Method hyper-parameter key=value (repeatable)"
+            ),
+            click.option("--train", "train", multiple=True, help="Training setting key=value, e.g. lr=0.05"),
+            click.option("--arch-option", multiple=True, help="Architecture option key=value, e.g. widths=[400,400]"),
+            click.option("--data-option", multiple=True, help="Data option key=value, e.g. train_subset=5000"),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
+def _build_configs(method, arch, dataset, sparsities, seeds, epochs, params, train, arch_option, data_option):  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    from reproduce.config import make_config
+    from reproduce.registry import UnknownName
+
+    if not method or not arch:
+        raise click.UsageError("give --method and --arch (or --config FILE)")
+    training = _parse_pairs(train, "--train")
+    if epochs is not None:
+        training["epochs"] = epochs
+    try:
+        return [
+            [
+                make_config(
+                    method,
+                    arch,
+                    dataset,
+                    s,
+                    method_params=_parse_pairs(params, "--param"),
+                    arch_options=_parse_pairs(arch_option, "--arch-option"),
+                    data=_parse_pairs(data_option, "--data-option"),
+                    training=training,
+                    seed=seed,
+                )
+                for seed in seeds
+            ]
+            for s in sparsities
+        ]
+    except (UnknownName, ValidationError) as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@group.command("run")
+@_identity_options
+@click.option("--sparsity", "-s", type=float, help="Target sparsity in [0, 1)")
+@click.option("--seed", "seeds", type=int, multiple=True, help="Seed (repeat for several; they make one row)")
+@click.option("--config", "config_file", type=click.Path(exists=True, path_type=Path), help="A run config (YAML/JSON)")
+@run_options
+def run_command(
+    method,
+    arch,
+    dataset,
+    epochs,
+    params,
+    train,
+    arch_option,
+    data_option,
+    sparsity,
+    seeds,
+    config_file,
+    out_dir,
+    runs_dir,
+    data_root,
+    no_download,
+    device,
+    threads,
+    no_row,
+    quiet,
+):  # type: ignore[no-untyped-def]
+    """Run one config (for one or more seeds) and write its row."""
+    from pydantic import ValidationError
+
+    from reproduce.config import RunConfig
+
+    if config_file is not None:
+        raw = load_yaml_file(config_file)
+        file_seeds = raw.pop("seeds", None) if isinstance(raw, dict) else None
+        try:
+            base = RunConfig.model_validate(raw)
+        except ValidationError as exc:
+            raise click.UsageError(f"{config_file}: {exc}") from None
+        chosen = list(seeds) or file_seeds or [base.seed]
+        configs = [base.model_copy(update={"seed": s}) for s in chosen]
+    else:
+        if sparsity is None:
+            raise click.UsageError("give --sparsity (or --config FILE)")
+        configs = _build_configs(
+            method, arch, dataset, [sparsity], list(seeds) or [0], epochs, params, train, arch_option, data_option
+        )[0]
+    opts = _options(runs_dir, data_root, device, quiet, not no_download, threads)
+    results = _execute_all(configs, opts, _command_line())
+    _report(results)
+    if not no_row:
+        _write([results], out_dir)
+
+
+@group.command("sweep")
+@_identity_options
+@click.option("--sparsity", "-s", "sparsities", type=float, multiple=True, required=True, help="Repeat per point")
+@click.option("--seed", "seeds", type=int, multiple=True, help="Repeat per seed (default 0)")
+@run_options
+def sweep_command(
+    method,
+    arch,
+    dataset,
+    epochs,
+    params,
+    train,
+    arch_option,
+    data_option,
+    sparsities,
+    seeds,
+    out_dir,
+    runs_dir,
+    data_root,
+    no_download,
+    device,
+    threads,
+    no_row,
+    quiet,
+):  # type: ignore[no-untyped-def]
+    """Run every sparsity x seed; each sparsity becomes one row (seeds aggregated) in one file."""
+    grid = _build_configs(
+        method, arch, dataset, list(sparsities), list(seeds) or [0], epochs, params, train, arch_option, data_option
+    )
+    opts = _options(runs_dir, data_root, device, quiet, not no_download, threads)
+    flat = _execute_all([c for row in grid for c in row], opts, _command_line())
+    _report(flat)
+    per = len(grid[0])
+    if not no_row:
+        _write([flat[i : i + per] for i in range(0, len(flat), per)], out_dir)
+
+
+@group.group("recipes", invoke_without_command=True)
+@click.pass_context
+def recipes_group(ctx: click.Context) -> None:
+    """Named recipes that re-run a specific published result (list them; `recipes run NAME`)."""
+    if ctx.invoked_subcommand is None:
+        from reproduce.recipes import RECIPES
+
+        for name, recipe in RECIPES.items():
+            click.echo(
+                f"{name}\n    claim:  {recipe.claim}\n    source: {recipe.source}\n"
+                f"    target: {recipe.target or '-'}{'' if _in_atlas(recipe.target) else ' (not in the atlas yet)'}\n"
+                f"    seeds:  {', '.join(map(str, recipe.seeds))}"
+            )
+
+
+def _in_atlas(target: str | None) -> bool:
+    if not target:
+        return False
+    from pruneatlas import paths
+
+    key, _, rid = target.partition("/")
+    path = paths.PAPERS / f"{key}.yaml"
+    if not path.exists():
+        return False
+    raw = load_yaml_file(path)
+    return any(isinstance(r, dict) and r.get("id") == rid for r in raw.get("results", []))
+
+
+@recipes_group.command("run")
+@click.argument("name")
+@click.option("--quick", is_flag=True, help="A shortened smoke version (its row claims to reproduce nothing)")
+@click.option("--seed", "seeds", type=int, multiple=True, help="Override the recipe's seeds")
+@run_options
+def recipes_run(name, quick, seeds, out_dir, runs_dir, data_root, no_download, device, threads, no_row, quiet):  # type: ignore[no-untyped-def]
+    """Run recipe NAME and write its row, linked to the published row it re-runs."""
+    from reproduce.config import group_hash
+    from reproduce.recipes import RECIPES
+    from reproduce.registry import UnknownName
+
+    if name not in RECIPES:
+        raise click.UsageError(str(UnknownName("recipe", name, sorted(RECIPES))))
+    recipe = RECIPES[name]
+    base = recipe.run_config(quick)
+    configs = [base.model_copy(update={"seed": s}) for s in (seeds or recipe.seeds)]
+    opts = _options(runs_dir, data_root, device, quiet, not no_download, threads)
+    results = _execute_all(configs, opts, _command_line())
+    _report(results)
+    if no_row:
+        return
+    linked = recipe.target if not quick and _in_atlas(recipe.target) else None
+    note = f'Recipe {name}{" (quick variant)" if quick else ""}: re-runs "{recipe.claim}" ({recipe.source}).'
+    if recipe.target and not linked:
+        note += f" Target row: {recipe.target}" + (
+            " (quick variant: not linked)." if quick else " (not in the atlas yet)."
+        )
+    if recipe.deviations:
+        note += f" Deviations: {recipe.deviations}"
+    _write([results], out_dir, {group_hash(base): linked} if linked else None, note)
+
+
+if __name__ == "__main__":
+    group()

@@ -1,0 +1,104 @@
+"""A run's typed config and its identity: sha256 over the canonical JSON of the config with defaults left
+out (so adding a field with a default keeps every old hash; tests/reproduce/test_config.py pins a few).
+
+Three identities:
+- the run hash (everything, seed included) names the run folder;
+- the group hash (everything but the seed) names the atlas row that aggregates seeds;
+- the dense hash (architecture, data, training, seed) names the dense training shared across methods.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any, Union
+
+from pydantic import Field, field_validator
+
+from reproduce.datasets import DataOptions, split_name
+from reproduce.hparams import Frozen, TrainingConfig
+from reproduce.methods import METHODS
+
+MethodConfigUnion = Annotated[
+    Union[tuple(cls.config_class for _, cls in METHODS.items())],  # type: ignore[misc]  # noqa: UP007
+    Field(discriminator="method"),
+]
+
+
+class RunConfig(Frozen):
+    method: MethodConfigUnion
+    arch: str
+    arch_options: dict[str, Any] = Field(default_factory=dict)
+    dataset: str
+    data: DataOptions = DataOptions()
+    sparsity: float = Field(ge=0.0, lt=1.0, description="Target; see the method's target kind")
+    training: TrainingConfig = TrainingConfig()
+    seed: int = Field(0, ge=0)
+
+    @field_validator("arch")
+    @classmethod
+    def _known_arch(cls, value: str) -> str:
+        from reproduce.models import MODELS
+
+        MODELS.get(value)
+        return value
+
+    @field_validator("dataset")
+    @classmethod
+    def _known_dataset(cls, value: str) -> str:
+        from reproduce.datasets import DATASETS
+
+        DATASETS.get(split_name(value)[0])
+        return value
+
+    def identity(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_defaults=True)
+
+
+def canonical_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def sha256(data: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(data).encode()).hexdigest()
+
+
+def run_hash(config: RunConfig) -> str:
+    return sha256(config.identity())
+
+
+def group_hash(config: RunConfig) -> str:
+    ident = config.identity()
+    ident.pop("seed", None)
+    return sha256(ident)
+
+
+def dense_identity(config: RunConfig) -> dict[str, Any]:
+    ident = config.identity()
+    return {k: ident[k] for k in ("arch", "arch_options", "dataset", "data", "training", "seed") if k in ident}
+
+
+def dense_hash(config: RunConfig) -> str:
+    return sha256(dense_identity(config))
+
+
+def make_config(
+    method: str,
+    arch: str,
+    dataset: str,
+    sparsity: float,
+    *,
+    method_params: dict[str, Any] | None = None,
+    **fields: Any,
+) -> RunConfig:
+    """Build a config from names (what the CLI and recipes do)."""
+    METHODS.get(method)  # unknown names fail here, listing the valid ones
+    return RunConfig.model_validate(
+        {
+            "method": {"method": method, **(method_params or {})},
+            "arch": arch,
+            "dataset": dataset,
+            "sparsity": sparsity,
+            **fields,
+        }
+    )

@@ -1,0 +1,61 @@
+"""Steps several methods share: fine-tuning, masking by scores, removing channels by per-layer scores."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import torch
+from pydantic import Field
+from torch import nn
+
+from reproduce.hparams import Phase
+from reproduce.masks import choose_masks, magnitude_scores
+from reproduce.structured import ChannelPruner, lowest, out_channels, per_layer_count
+
+if TYPE_CHECKING:
+    from reproduce.context import Context, PhaseResult
+
+FinetuneEpochs = Field(None, ge=0, description="Fine-tuning epochs; default: the training epochs")
+FinetuneLr = Field(None, gt=0, description="Constant fine-tuning lr; default: a tenth of the training lr (Han et al.)")
+
+
+def finetune(ctx: Context, phase: str, epochs: int | None, lr: float | None) -> PhaseResult:
+    training = ctx.training
+    return ctx.train(phase, Phase.constant(training.epochs if epochs is None else epochs, lr or training.lr / 10))
+
+
+def mask_by(ctx: Context, scores: dict[str, torch.Tensor], sparsity: float, scope: str) -> None:
+    """Prune the lowest-scoring prunable weights to `sparsity` (already pruned ones stay pruned)."""
+    masks = ctx.enable_masks()
+    masks.update(choose_masks(scores, sparsity, scope, masks))
+
+
+def mask_by_magnitude(ctx: Context, sparsity: float, scope: str) -> None:
+    masks = ctx.enable_masks()
+    mask_by(ctx, magnitude_scores(ctx.model, masks.names), sparsity, scope)
+
+
+def remove_lowest_per_layer(
+    ctx: Context, fraction: float, score: Callable[[nn.Module, ChannelPruner], torch.Tensor]
+) -> dict[str, int]:
+    """Remove the same fraction of output channels from every prunable layer, those scoring lowest."""
+    pruner = ctx.channel_pruner()
+    plan = {}
+    for layer in pruner.roots:
+        n = per_layer_count(out_channels(layer), fraction)
+        plan[layer] = lowest(score(layer, pruner), n)
+    pruner.remove(plan)
+    return {"removed_channels": sum(len(v) for v in plan.values())}
+
+
+def require_batchnorm(ctx: Context, method: str) -> ChannelPruner:
+    pruner = ctx.channel_pruner()
+    missing = [layer for layer in pruner.roots if pruner.batchnorm_of(layer) is None]
+    if missing or not pruner.roots:
+        raise ValueError(
+            f"{method} scores channels by their batch-norm scale, but {len(missing) or 'all'} prunable layers "
+            "of this architecture have no batch norm after them; use an architecture with BN "
+            "(resnet*, vgg*-cifar, mobilenet-v2, resnet18/50)"
+        )
+    return pruner

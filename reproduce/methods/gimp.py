@@ -1,0 +1,127 @@
+"""Iterative magnitude pruning with rewinding, as the settings of one loop: Mikler's (2021) Generalised
+IMP (reference: gimp-mikler2021.md, "Shared loop: GIMP").
+
+    train the dense network (schedule position 0 -> T)
+    for each round k (every round removes `per_round` of the remaining weights; the last is clamped):
+        mask <- global (or layer-wise) magnitude of the current weights, pruned weights staying pruned
+        weights <- the rewind point (below); the mask is kept
+        train T again with the lr schedule restarted and a fresh optimiser
+
+The rewind point is what tells the methods apart:
+- lottery-ticket: the dense run's weights at `rewind_step` (0 = the initialisation, Frankle & Carbin 2019;
+  a few hundred steps = "late resetting", Frankle et al. 2019);
+- lr-rewinding: no weight rewind, only the lr schedule restarts (Renda et al. 2020); one-shot with
+  per_round unset, as Tessier et al. ran it;
+- sgimp: the latest cycle's weights at (100 - X) % of its steps, X = 75 by default (Mikler 2021).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from pydantic import Field
+
+from reproduce.hparams import Phase
+from reproduce.masks import density_schedule
+from reproduce.methods.base import Method, MethodConfig
+from reproduce.methods.common import mask_by_magnitude
+
+if TYPE_CHECKING:
+    from reproduce.context import Context
+
+Scope = Literal["global", "layerwise"]
+
+
+def rounds(target: float, per_round: float | None) -> list[float]:
+    return [target] if per_round is None else density_schedule(target, per_round)
+
+
+class LotteryTicketConfig(MethodConfig):
+    method: Literal["lottery-ticket"]
+    per_round: float = Field(0.2, gt=0, lt=1, description="Fraction of the remaining weights pruned per round")
+    rewind_step: int = Field(0, ge=0, description="Rewind to the dense run's weights after this many steps (0 = init)")
+    scope: Scope = "global"
+
+
+class LotteryTicket(Method[LotteryTicketConfig]):
+    name = "lottery-ticket"
+    config_class = LotteryTicketConfig
+    summary = "iterative magnitude pruning with weight rewinding (to init or an early step), full retraining"
+    atlas_method = "lottery-ticket"
+    schedule: ClassVar[str] = "iterative"
+
+    def label(self) -> str:
+        point = "init" if self.config.rewind_step == 0 else f"step {self.config.rewind_step}"
+        return f"IMP, weight rewinding to {point} ({self.config.per_round:.0%}/round, {self.config.scope})"
+
+    def run(self, ctx: Context, sparsity: float) -> None:
+        cfg = self.config
+        ctx.pretrain(snapshot_steps=[cfg.rewind_step])
+        rewind_to = ctx.dense_snapshot(cfg.rewind_step)
+        for k, target in enumerate(rounds(sparsity, cfg.per_round), start=1):
+            mask_by_magnitude(ctx, target, cfg.scope)
+            ctx.rewind(rewind_to)
+            ctx.train(f"round-{k}", Phase.full(ctx.training))
+        ctx.record("rounds", k)
+
+
+class LRRewindingConfig(MethodConfig):
+    method: Literal["lr-rewinding"]
+    per_round: float | None = Field(None, gt=0, lt=1, description="Unset: one-shot; else pruned per round")
+    scope: Scope = "global"
+
+
+class LRRewinding(Method[LRRewindingConfig]):
+    name = "lr-rewinding"
+    config_class = LRRewindingConfig
+    summary = "learning-rate rewinding: keep the trained weights, retrain with the whole lr schedule"
+    atlas_method = "lr-rewinding"
+    method_paper = None
+
+    @property
+    def schedule(self) -> str:  # type: ignore[override]
+        return "one_shot" if self.config.per_round is None else "iterative"
+
+    def label(self) -> str:
+        how = "one-shot" if self.config.per_round is None else f"{self.config.per_round:.0%}/round"
+        return f"learning-rate rewinding ({how}, {self.config.scope})"
+
+    def run(self, ctx: Context, sparsity: float) -> None:
+        cfg = self.config
+        ctx.pretrain()
+        for k, target in enumerate(rounds(sparsity, cfg.per_round), start=1):
+            mask_by_magnitude(ctx, target, cfg.scope)
+            ctx.train(f"round-{k}", Phase.full(ctx.training))
+        ctx.record("rounds", k)
+
+
+class SGimpConfig(MethodConfig):
+    method: Literal["sgimp"]
+    rewind_percent: float = Field(75.0, ge=0, le=100, description="X: rewind the weights by X % of a cycle")
+    per_round: float = Field(0.3, gt=0, lt=1, description="Pruned per round (Mikler: 30 %, K = 0.7)")
+    scope: Scope = "global"
+
+
+class SGimp(Method[SGimpConfig]):
+    name = "sgimp"
+    config_class = SGimpConfig
+    summary = "stable generalised IMP (Mikler 2021): rewind weights by X % of the last cycle, restart the lr"
+    atlas_method = "sgimp"
+    schedule: ClassVar[str] = "iterative"
+
+    def label(self) -> str:
+        return f"sGIMP (rewind {self.config.rewind_percent:g}%, {self.config.per_round:.0%}/round, {self.config.scope})"
+
+    def run(self, ctx: Context, sparsity: float) -> None:
+        cfg = self.config
+        steps = ctx.training.epochs * ctx.data.train.num_batches(ctx.training.batch_size)
+        point = round((1 - cfg.rewind_percent / 100) * steps)
+        ctx.pretrain(snapshot_steps=[point])
+        rewind_to = ctx.dense_snapshot(point)
+        for k, target in enumerate(rounds(sparsity, cfg.per_round), start=1):
+            mask_by_magnitude(ctx, target, cfg.scope)
+            ctx.rewind(rewind_to)
+            ctx.train(f"round-{k}", Phase.full(ctx.training), snapshot_steps=[point])
+            rewind_to = ctx.snapshot(f"round-{k}", point)
+        ctx.record("rounds", k)
+        ctx.record("rewind_step", point)

@@ -1,0 +1,230 @@
+"""Finished runs -> one atlas row per config (seeds aggregated: mean, std, num_runs) -> YAML that
+`pruneatlas validate` accepts, written under data/reproduced/ (or --out).
+
+A file holds one method on one architecture and dataset in one year (key Rerun<Year><Method><Arch><Data>);
+each distinct config (sparsity, hyper-parameters) is one result in it, identified by its group hash, so
+re-running a config replaces its result and a sweep fills the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pruneatlas import paths
+from pruneatlas.models import PaperFile, Result
+from pruneatlas.safe_yaml import load_yaml_file, write_yaml_file
+
+HEADER = "# Written by `pruneatlas reproduce` from finished runs; re-run rather than edit by hand.\n"
+
+# The proposing papers, linked as `method_paper` when the atlas has a file for them.
+METHOD_PAPERS = {
+    "magnitude": "Han2015Learning",
+    "lottery-ticket": "Frankle2019Lottery",
+    "snip": "Lee2019Snip",
+    "l1-filter": "Li2017Pruning",
+    "network-slimming": "Liu2017Learning",
+    "fpgm": "He2019Filter",
+    "swd": "Tessier2022Rethinking",
+    "sgimp": "Mikler2021Pruning",
+    "lr-rewinding": "Renda2020Comparing",
+    "synflow": "Tanaka2020Pruning",
+    "grasp": "Wang2020Picking",
+    "incop": "Gharatappeh2025Information",
+}
+
+
+class RowError(ValueError):
+    """The runs cannot become an atlas row (mixed configs, no atlas dataset, or the row does not validate)."""
+
+
+def camel(text: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", text) if part)
+
+
+def paper_key(method: str, arch_id: str, dataset_id: str, year: int) -> str:
+    return f"Rerun{year}{camel(method)}{camel(arch_id)}{camel(dataset_id)}"
+
+
+def result_id(runs: Sequence[dict[str, Any]]) -> str:
+    first = runs[0]
+    pct = f"{100 * first['target']:.4g}".replace(".", "p")
+    method = first["config"]["method"]["method"]
+    raw = f"{method}-{first['architecture_id']}-{first['dataset_id']}-s{pct}-{first['group_hash'][:8]}"
+    return re.sub(r"[^a-z0-9._+-]", "-", raw.lower())[:120]
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    return value
+
+
+def _mean(values: list[float]) -> float:
+    return statistics.fmean(values)
+
+
+def _std(values: list[float]) -> float | None:
+    return round(statistics.stdev(values), 2) if len(values) > 1 else None
+
+
+def _notes(first: dict[str, Any], runs: Sequence[dict[str, Any]]) -> str:
+    achieved = _mean([r["achieved"] for r in runs])
+    what = {
+        "weights": "of conv and linear weights zeroed",
+        "channels": "of prunable channels removed",
+        "params": "of all parameters removed",
+    }[first["target_kind"]]
+    parts = [
+        f"Re-run by reproduce/: {first['method_label']}.",
+        f"Target {first['target']:g} {what}; achieved {achieved:.4f}.",
+        "Baseline: the same architecture trained dense with the same data, schedule and seed(s).",
+        "params: all parameters, non-zero after pruning; flops: conv and linear multiply-accumulates counting "
+        "only non-zero weights (for masks a theoretical figure that needs sparse kernels).",
+    ]
+    if first.get("dataset_note"):
+        parts.append(f"Data: {first['dataset_note']}.")
+    return " ".join(parts)
+
+
+def build_result(runs: Sequence[dict[str, Any]], reproduces: str | None = None, extra_note: str = "") -> Result:
+    """One Result from the finished runs of one config (one per seed)."""
+    from reproduce.methods import METHODS
+
+    first = runs[0]
+    if len({r["group_hash"] for r in runs}) != 1:
+        raise RowError("runs of different configs cannot share a row; only their seeds may differ")
+    if first["dataset_id"] is None:
+        raise RowError(f"{first['config']['dataset']} is not an atlas dataset, so it cannot make a row")
+    method = METHODS.get(first["config"]["method"]["method"])(
+        METHODS.get(first["config"]["method"]["method"]).config_class.model_validate(first["config"]["method"])
+    )
+    seeds = sorted(r["seed"] for r in runs)
+    config = _drop_none({k: v for k, v in first["config"].items() if k != "seed"})
+    top1 = [r["top1"] for r in runs]
+    base = [r["baseline_top1"] for r in runs]
+    paper_of_method = METHOD_PAPERS.get(method.atlas_method)
+    finetune = sum(p["epochs"] for name, p in first["phases"].items() if name.startswith(("finetune", "iteration")))
+    conditions: dict[str, Any] = {"num_runs": len(runs)}
+    if finetune:
+        conditions["finetune_epochs"] = finetune
+    if first.get("architecture_modified"):
+        conditions["architecture_modified"] = first["architecture_modified"]
+    locator = (
+        f"runs/{first['run_folder']}"
+        if len(runs) == 1
+        else f"config {first['group_hash'][:16]}, seeds {', '.join(map(str, seeds))}"
+    )
+    return Result.model_validate(
+        {
+            "id": result_id(runs),
+            "method": method.atlas_method,
+            "method_label": first["method_label"],
+            **(
+                {"method_paper": paper_of_method}
+                if paper_of_method and (paths.PAPERS / f"{paper_of_method}.yaml").exists()
+                else {}
+            ),
+            "architecture": first["architecture_id"],
+            "dataset": first["dataset_id"],
+            "granularity": method.granularity,
+            "scope": method.scope,
+            "schedule": method.schedule,
+            "accuracy": {
+                "metric": "top1",
+                "baseline": round(_mean(base), 2),
+                "pruned": round(_mean(top1), 2),
+                **({"baseline_std": _std(base)} if _std(base) is not None else {}),
+                **({"pruned_std": _std(top1)} if _std(top1) is not None else {}),
+            },
+            "params": {
+                "baseline": first["dense"]["params"],
+                "pruned": round(_mean([r["pruned"]["params_nonzero"] for r in runs])),
+            },
+            "flops": {
+                "baseline": first["dense"]["macs"],
+                "pruned": round(_mean([r["pruned"]["macs_sparse"] for r in runs])),
+                "unit": "MAC",
+            },
+            "conditions": conditions,
+            "source": {"locator": locator, "extraction": "rerun"},
+            **({"reproduces": reproduces} if reproduces else {}),
+            "provenance": {
+                "command": first["command"] or "python -m reproduce.cli run",
+                "config_hash": first["group_hash"],
+                "git_sha": first["git_sha"],
+                "versions": first["versions"],
+                "hardware": first["hardware"],
+                "seeds": seeds,
+                "wall_time_s": round(sum(r["wall_time_s"] for r in runs), 1),
+                "cpu_time_s": round(sum(r["cpu_time_s"] for r in runs), 1),
+                "config": config,
+            },
+            "notes": (_notes(first, runs) + (" " + extra_note if extra_note else "")).strip(),
+        }
+    )
+
+
+def _paper(key: str, first: dict[str, Any], year: int, results: list[Result]) -> PaperFile:
+    return PaperFile.model_validate(
+        {
+            "key": key,
+            "title": f"PruneAtlas re-run: {first['method_label']} on "
+            f"{first['architecture_id']} / {first['dataset_id']}",
+            "authors": ["PruneAtlas reproduce"],
+            "year": year,
+            "results": [r.model_dump(mode="json", exclude_none=True, exclude_defaults=True) for r in results],
+        }
+    )
+
+
+def write_rows(
+    groups: Sequence[Sequence[dict[str, Any]]],
+    out_dir: Path | None = None,
+    reproduces: dict[str, str] | None = None,
+    extra_note: str = "",
+    validate: bool = True,
+) -> list[Path]:
+    """Write one result per group (each a list of per-seed metrics) into its method/arch/dataset file,
+    replacing a result with the same id; validate every written file and undo it if it does not pass."""
+    out_dir = out_dir or paths.REPRODUCED
+    year = dt.date.today().year
+    by_file: dict[Path, tuple[dict[str, Any], list[Result]]] = {}
+    for runs in groups:
+        first = runs[0]
+        target = (reproduces or {}).get(first["group_hash"])
+        result = build_result(runs, target, extra_note)
+        key = paper_key(first["config"]["method"]["method"], first["architecture_id"], first["dataset_id"], year)
+        path = out_dir / f"{key}.yaml"
+        by_file.setdefault(path, (first, []))[1].append(result)
+    written = []
+    for path, (first, new) in by_file.items():
+        previous = path.read_bytes() if path.exists() else None
+        existing = PaperFile.model_validate(load_yaml_file(path)).results if previous is not None else []
+        fresh = {r.id: r for r in new}
+        merged = [fresh.pop(r.id, r) for r in existing] + list(fresh.values())
+        paper = _paper(path.stem, first, year, merged)
+        write_yaml_file(path, paper.model_dump(mode="json", exclude_none=True, exclude_defaults=True), HEADER)
+        if validate:
+            problems = validation_errors(path)
+            if problems:
+                if previous is None:
+                    path.unlink()
+                else:
+                    from pruneatlas.atomic import atomic_write_bytes
+
+                    atomic_write_bytes(path, previous)
+                raise RowError("the row does not validate:\n  " + "\n  ".join(problems))
+        written.append(path)
+    return written
+
+
+def validation_errors(path: Path) -> list[str]:
+    """What `pruneatlas validate` says is wrong with `path` (errors only)."""
+    from pruneatlas.loader import load_atlas
+
+    return [str(p) for p in load_atlas([path]).errors]

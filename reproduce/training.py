@@ -1,0 +1,127 @@
+"""The training loop: one epoch of SGD/Adam over seeded batches, masks re-applied after every step.
+
+Kept deliberately thin (bench/bench_training_loop.py holds it within a few percent of a bare PyTorch loop):
+the lr is set per epoch from the phase's schedule (no scheduler state to save), the loss is summed on the
+device and checked for NaN every few steps, and the progress bar is advanced in chunks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from reproduce.data import Split
+from reproduce.hparams import TrainingConfig
+from reproduce.masks import Masks
+
+CHECK_EVERY = 16  # steps between NaN checks (a sum is NaN as soon as one term is)
+
+
+class Diverged(RuntimeError):
+    """The loss became NaN or infinite: the run stops, and no row is written."""
+
+
+StepHook = Callable[[int], None]
+
+
+@dataclass
+class EpochStats:
+    loss: float
+    steps: int
+
+
+def make_optimizer(model: nn.Module, training: TrainingConfig, lr: float) -> torch.optim.Optimizer:
+    params = [p for p in model.parameters() if p.requires_grad]
+    if training.optimizer == "adam":
+        return torch.optim.Adam(params, lr=lr, weight_decay=training.weight_decay)
+    return torch.optim.SGD(
+        params,
+        lr=lr,
+        momentum=training.momentum,
+        nesterov=training.nesterov and training.momentum > 0,
+        weight_decay=training.weight_decay,
+    )
+
+
+def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+
+
+def train_epoch(
+    model: nn.Module,
+    split: Split,
+    optimizer: torch.optim.Optimizer,
+    *,
+    batch_size: int,
+    generator: torch.Generator,
+    device: torch.device,
+    masks: Masks | None = None,
+    extra_loss: Callable[[nn.Module], torch.Tensor] | None = None,
+    after_backward: StepHook | None = None,
+    first_step: int = 0,
+    max_steps: int | None = None,
+    on_step: StepHook | None = None,
+    progress: Callable[[int], None] | None = None,
+    where: str = "",
+) -> EpochStats:
+    """One pass over `split`. `first_step` numbers the steps within the phase (for step-indexed schedules
+    such as SWD's coefficient); `max_steps` stops early (to recompute a rewinding snapshot)."""
+    model.train()
+    total = torch.zeros((), device=device)
+    steps = 0
+    pending = 0
+    for xb, yb in split.batches(batch_size, generator, device):
+        if max_steps is not None and steps >= max_steps:
+            break
+        loss = F.cross_entropy(model(xb), yb)
+        if extra_loss is not None:
+            loss = loss + extra_loss(model)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if after_backward is not None:
+            after_backward(first_step + steps)
+        optimizer.step()
+        if masks is not None:
+            masks.apply()
+        total += loss.detach()
+        steps += 1
+        pending += 1
+        if steps % CHECK_EVERY == 0:
+            _check(total, where, first_step + steps)
+        if on_step is not None:
+            on_step(first_step + steps)
+        if progress is not None and pending >= 8:
+            progress(pending)
+            pending = 0
+    if progress is not None and pending:
+        progress(pending)
+    value = _check(total, where, first_step + steps)
+    return EpochStats(loss=value / max(steps, 1), steps=steps)
+
+
+def _check(total: torch.Tensor, where: str, step: int) -> float:
+    value = float(total)
+    if not math.isfinite(value):
+        raise Diverged(
+            f"training diverged ({where}, by step {step}): the loss is {value}. "
+            "Lower the learning rate or check the data; no row is written."
+        )
+    return value
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, split: Split, batch_size: int, device: torch.device) -> float:
+    """Top-1 accuracy in percent."""
+    model.eval()
+    correct = torch.zeros((), dtype=torch.long, device=device)
+    seen = 0
+    for xb, yb in split.batches(batch_size, None, device):
+        correct += (model(xb).argmax(1) == yb).sum()
+        seen += len(yb)
+    return 100.0 * float(correct) / max(seen, 1)
