@@ -195,13 +195,14 @@ def conflicts(fmt: str) -> None:
 @click.option("--url", default=None)
 def new(first_author: str, year: int, title: str, venue: str | None, url: str | None) -> None:
     """Start a paper file: data/papers/<Author><Year><Word>.yaml, valid, with the result fields explained."""
+    from pruneatlas.loader import display_path
     from pruneatlas.scaffold import write_skeleton
 
     try:
         target = write_skeleton(first_author, year, title, venue, url)
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from None
-    relative = target.relative_to(paths.ROOT)
+    relative = display_path(target)
     click.echo(f"wrote {relative}; fill in its results, then run `pruneatlas validate {relative}`")
 
 

@@ -11,6 +11,7 @@ import yaml
 from pruneatlas.atomic import atomic_write_text
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 32
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -40,9 +41,24 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         return super().construct_mapping(node, deep=deep)
 
 
+def _too_deep(data: Any, limit: int) -> bool:
+    """Whether lists and mappings nest deeper than `limit` (checked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 def _loads(text: str, where: str) -> Any:
     try:
-        return yaml.load(text, Loader=StrictLoader)
+        data = yaml.load(text, Loader=StrictLoader)
+        if _too_deep(data, MAX_DEPTH):
+            raise YamlError(f"nested more than {MAX_DEPTH} levels deep; a paper file never needs that")
+        return data
     except YamlError as exc:
         raise YamlError(f"{where}: {exc}") from None
     except yaml.YAMLError as exc:

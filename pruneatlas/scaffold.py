@@ -57,6 +57,6 @@ def write_skeleton(first_author: str, year: int, title: str, venue: str | None =
     text = skeleton(first_author, year, title, venue, url)
     target = paths.PAPERS / f"{paper_key(first_author, year, title)}.yaml"
     if target.exists():
-        raise FileExistsError(f"{target.relative_to(paths.ROOT)} already exists: add your results to it")
+        raise FileExistsError(f"{target.name} already exists in {target.parent}: add your results to it")
     atomic_write_text(target, text)
     return target

@@ -1,0 +1,209 @@
+"""Build once per input, read through a locked-down SELECT-only path, pivot with totals, export the contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import WritePaper, paper, result
+
+from pruneatlas import analyses, export
+from pruneatlas.build import BuildError, build, database_path
+from pruneatlas.cli import main
+from pruneatlas.sql import QueryRefused, connect_readonly, run_select
+from pruneatlas.table import CONTRACT_COLUMNS
+
+
+@pytest.fixture
+def small_atlas(write_paper: WritePaper, atlas_dir: Path) -> Path:
+    write_paper(
+        paper(results=[
+            result(),
+            result(id="t1-resnet56-b", method_label="ResNet-56-pruned-B", accuracy={
+                "metric": "top1_err", "baseline": 6.96, "pruned": 6.94}, params={"removed_pct": 13.7},
+                flops={"removed_pct": 27.6}),
+            result(id="t1-vgg16", architecture="vgg16-cifar", method_label="VGG-16-pruned-A", accuracy={
+                "metric": "top1_err", "baseline": 6.75, "pruned": 6.60}, params={"removed_pct": 64.0},
+                flops={"removed_pct": 34.2}),
+        ])
+    )  # fmt: skip
+    write_paper(
+        paper(key="Lin2020Hrank", title="HRank: Filter Pruning using High-Rank Feature Map", authors=["Mingbao Lin"],
+              year=2020, bibtex="@inproceedings{lin2020hrank,\n  title={HRank},\n  year={2020}\n}",
+              results=[result(id="t1-r56", method="hrank", method_label="HRank",
+                               accuracy={"metric": "top1", "baseline": 93.26, "pruned": 93.17},
+                               params={"removed_pct": 42.4}, flops={"removed_pct": 50.0})])
+    )  # fmt: skip
+    return atlas_dir
+
+
+def test_unchanged_inputs_are_not_rebuilt(small_atlas: Path):
+    first = build()
+    second = build()
+    assert not first.cached and second.cached and first.path == second.path
+
+
+def test_a_data_change_gives_a_new_build(small_atlas: Path, write_paper: WritePaper):
+    before = build().path
+    write_paper(paper(key="He2019Filter", title="FPGM", authors=["Yang He"], year=2019))
+    assert build().path != before
+
+
+def test_data_with_errors_never_replaces_a_good_build(small_atlas: Path, write_paper: WritePaper):
+    good = build().path
+    write_paper(paper(key="Bad2020Paper", title="Bad", results=[result(architecture="resnet-57")]))
+    with pytest.raises(BuildError) as raised:
+        build()
+    assert "architecture" in str(raised.value.problems[0])
+    assert good.exists() and not database_path().exists()
+
+
+def test_results_view_carries_the_contract_with_derived_values(small_atlas: Path):
+    con = connect_readonly(build().path)
+    frame = con.sql("SELECT * FROM results ORDER BY result_id").df()
+    assert list(frame.columns[: len(CONTRACT_COLUMNS)]) == CONTRACT_COLUMNS
+    hrank = frame.set_index("result_id").loc["Lin2020Hrank/t1-r56"]
+    assert hrank["acc_drop"] == pytest.approx(0.09)
+    assert hrank["speedup"] == pytest.approx(2.0)
+    assert hrank["source_kind"] == "reported" and hrank["category"] == "magnitude"
+    error_row = frame.set_index("result_id").loc["Li2017Pruning/t1-resnet56-a"]
+    assert error_row["acc_drop"] == pytest.approx(-0.06) and error_row["pruned_norm"] == pytest.approx(93.10)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "CREATE TABLE t AS SELECT 1",
+        "INSERT INTO papers SELECT * FROM papers",
+        "DELETE FROM results_base",
+        "DROP VIEW results",
+        "COPY (SELECT 1) TO '/tmp/pruneatlas-leak.csv'",
+        "EXPORT DATABASE '/tmp/pruneatlas-export'",
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT read_text('/etc/hostname')",
+        "SELECT * FROM glob('/etc/*')",
+        "ATTACH '/tmp/other.duckdb'",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "SET enable_external_access = true",
+        "SELECT 1; SELECT 2",
+        "PRAGMA database_list",
+    ],
+)
+def test_query_path_refuses_everything_but_reading_the_atlas(small_atlas: Path, sql: str):
+    path = build().path
+    before = path.read_bytes()
+    con = connect_readonly(path)
+    with pytest.raises(QueryRefused):
+        run_select(con, sql)
+    con.close()
+    assert path.read_bytes() == before
+    assert not Path("/tmp/pruneatlas-leak.csv").exists()
+
+
+def test_a_runaway_query_stops_at_the_time_limit(small_atlas: Path):
+    con = connect_readonly(build().path)
+    with pytest.raises(QueryRefused, match="time limit"):
+        run_select(con, "SELECT count(*) FROM range(10000000000) a, range(10) b", timeout_s=0.5)
+
+
+def test_row_cap_says_when_it_cut(small_atlas: Path):
+    con = connect_readonly(build().path)
+    frame, truncated = run_select(con, "SELECT * FROM range(100)", row_cap=10)
+    assert len(frame) == 10 and truncated
+
+
+def test_pivot_has_totals_that_match_direct_queries(small_atlas: Path):
+    con = connect_readonly(build().path)
+    wide = analyses.pivot(con, "architecture", "dataset")
+    assert wide.loc["resnet56", "cifar10"] == 3 and wide.loc["vgg16-cifar", "cifar10"] == 1
+    assert wide.loc["Total", "Total"] == con.execute("SELECT count(*) FROM results").fetchone()[0]
+    mins = analyses.pivot(con, "architecture", "dataset", "min(acc_drop)")
+    assert mins.loc["resnet56", "Total"] == pytest.approx(
+        con.execute("SELECT min(acc_drop) FROM results WHERE architecture = 'resnet56'").fetchone()[0]
+    )
+
+
+@pytest.mark.parametrize("bad", ["median(nope)", "stdev(acc_drop)", "min"])
+def test_pivot_rejects_unknown_columns_and_aggregates(small_atlas: Path, bad: str):
+    with pytest.raises(analyses.AnalysisError):
+        analyses.pivot(connect_readonly(build().path), "architecture", "dataset", bad)
+
+
+def _brute_force_front(points: list[tuple[float, float]]) -> set[tuple[float, float]]:
+    return {
+        (x, y) for x, y in points
+        if not any(ox >= x and oy <= y and (ox > x or oy < y) for ox, oy in points)
+    }  # fmt: skip
+
+
+def test_pareto_front_marks_exactly_the_undominated_points():
+    rng = pd.Series(range(200)).sample(frac=1, random_state=0)
+    frame = pd.DataFrame({"x": (rng * 37 % 101).astype(float).values, "y": (rng * 53 % 89).astype(float).values})
+    con = analyses.frame_connection(frame)
+    marked = analyses.pareto(con, "x", "y", source="rows")
+    front = {(r.x, r.y) for r in marked.itertuples() if r.on_front}
+    assert front == _brute_force_front(list(zip(frame.x, frame.y, strict=True)))
+
+
+def test_pareto_front_is_computed_per_group():
+    frame = pd.DataFrame({"g": ["a", "a", "b", "b"], "x": [10.0, 20.0, 10.0, 20.0], "y": [1.0, 2.0, 3.0, 1.0]})
+    marked = analyses.pareto(analyses.frame_connection(frame), "x", "y", ("g",), source="rows")
+    assert marked.sort_values(["g", "x"])["on_front"].tolist() == [True, True, False, True]
+
+
+def test_figure4_gives_one_bar_group_per_printed_label(small_atlas: Path):
+    con = connect_readonly(build().path)
+    bars = analyses.figure4(con, "resnet56", "cifar10")
+    assert set(bars["method_label"]) == {"ResNet-56-pruned-A", "ResNet-56-pruned-B", "HRank"}
+    hrank = bars.set_index("method_label").loc["HRank"]
+    assert hrank["flops_reduction_pct"] == pytest.approx(50.0) and hrank["acc_drop"] == pytest.approx(0.09)
+
+
+def test_cli_export_csv_carries_the_contract_columns(small_atlas: Path, tmp_path: Path):
+    target = tmp_path / "atlas.csv"
+    outcome = CliRunner().invoke(main, ["export", "--format", "csv", "-o", str(target), "--where", "year >= 2020"])
+    assert outcome.exit_code == 0, outcome.output
+    frame = pd.read_csv(target)
+    assert set(CONTRACT_COLUMNS) <= set(frame.columns)
+    assert frame["result_id"].tolist() == ["Lin2020Hrank/t1-r56"]
+
+
+def test_cli_export_latex_cites_and_writes_the_matching_bib(small_atlas: Path, tmp_path: Path):
+    target = tmp_path / "related.tex"
+    outcome = CliRunner().invoke(main, ["export", "--format", "latex", "-o", str(target)])
+    assert outcome.exit_code == 0, outcome.output
+    tex, bib = target.read_text(), target.with_suffix(".bib").read_text()
+    assert "\\cite{Lin2020Hrank}" in tex and "\\cite{Li2017Pruning}" in tex
+    assert "@inproceedings{Lin2020Hrank," in bib and "@misc{Li2017Pruning," in bib
+
+
+def test_cli_pivot_prints_counts_with_totals(small_atlas: Path):
+    outcome = CliRunner().invoke(main, ["pivot", "--rows", "architecture", "--cols", "dataset"])
+    assert outcome.exit_code == 0, outcome.output
+    lines = outcome.output.splitlines()
+    assert "Total" in lines[0] and lines[-1].split() == ["Total", "4", "4"]
+
+
+def test_cli_query_prints_rows_and_refuses_writes(small_atlas: Path):
+    runner = CliRunner()
+    ok = runner.invoke(main, ["query", "SELECT count(*) AS n FROM results", "--format", "json"])
+    assert json.loads(ok.output) == [{"n": 4}]
+    refused = runner.invoke(main, ["query", "DROP VIEW results"])
+    assert refused.exit_code == 1 and "only SELECT queries are allowed" in refused.output
+
+
+def test_latex_escapes_what_latex_would_misread():
+    frame = pd.DataFrame([{"paper_key": "A2020B", "method_label": "50%_ours & more", "architecture": "x",
+                           "dataset": "y", "acc_drop": 0.5}])  # fmt: skip
+    assert "50\\%\\_ours \\& more" in export.to_latex(frame)
+
+
+def test_read_only_connection_cannot_write(small_atlas: Path):
+    con = connect_readonly(build().path)
+    with pytest.raises(duckdb.Error):
+        con.execute("CREATE TABLE t (a INT)")

@@ -1,0 +1,58 @@
+"""Two sources giving different numbers for the same result are reported, with both sources."""
+
+from __future__ import annotations
+
+from conftest import WritePaper, paper, result
+
+from pruneatlas.loader import load_atlas
+
+HRANK = paper(key="Lin2020Hrank", title="HRank", authors=["Mingbao Lin"], year=2020, results=[
+    result(id="t1-r56", method="hrank", method_label="HRank",
+           accuracy={"metric": "top1", "baseline": 93.26, "pruned": 93.17}, flops={"removed_pct": 50.0}),
+])  # fmt: skip
+
+
+def _copy(pruned: float, flops: float = 50.0, label: str = "HRank [12]") -> dict:
+    return paper(key="Fang2023Depgraph", title="DepGraph", authors=["Gongfan Fang"], year=2023,
+                 references={"Lin2020Hrank": {"title": "HRank", "year": 2020}},
+                 results=[result(id="tp-hrank", method="hrank", method_label=label, method_paper="Lin2020Hrank",
+                                 accuracy={"metric": "top1", "baseline": 93.26, "pruned": pruned},
+                                 flops={"removed_pct": flops})])  # fmt: skip
+
+
+def test_a_mistyped_copy_conflicts_with_the_original(write_paper: WritePaper, atlas_dir):
+    original = write_paper(HRANK)
+    copy = write_paper(_copy(92.17))
+    atlas = load_atlas([atlas_dir / "papers"])
+    fields = sorted(c.field for c in atlas.conflicts)
+    assert fields == ["acc_drop", "accuracy.pruned"]
+    warning = next(str(w) for w in atlas.warnings if "accuracy.pruned" in str(w))
+    assert str(copy) in warning or str(original) in warning
+    assert "92.17" in warning and "93.17" in warning and atlas.errors == []
+
+
+def test_a_faithful_copy_is_no_conflict(write_paper: WritePaper, atlas_dir):
+    write_paper(HRANK)
+    write_paper(_copy(93.17))
+    assert load_atlas([atlas_dir / "papers"]).conflicts == []
+
+
+def test_a_different_operating_point_is_no_conflict(write_paper: WritePaper, atlas_dir):
+    write_paper(HRANK)
+    write_paper(_copy(92.17, flops=74.1))
+    assert load_atlas([atlas_dir / "papers"]).conflicts == []
+
+
+def test_sweep_rows_are_not_compared(write_paper: WritePaper, atlas_dir):
+    write_paper(HRANK)
+    sweep = _copy(92.17)
+    sweep["results"][0]["conditions"] = {"sweep": True}
+    write_paper(sweep)
+    assert load_atlas([atlas_dir / "papers"]).conflicts == []
+
+
+def test_checking_one_file_still_finds_its_conflicts_with_the_rest(write_paper: WritePaper, atlas_dir):
+    write_paper(HRANK)
+    copy = write_paper(_copy(92.17))
+    atlas = load_atlas([copy], context=[atlas_dir / "papers"])
+    assert {c.field for c in atlas.conflicts} == {"acc_drop", "accuracy.pruned"}

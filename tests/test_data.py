@@ -1,0 +1,53 @@
+"""The curated data itself: every file validates, and every quote from a seed document is in that document."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from pruneatlas import paths
+from pruneatlas.loader import Atlas, display_path, load_atlas
+
+SEEDS = {
+    "Vadera": "001_822db64f19148759.txt",
+    "Mikler2021": "002_166f035996eec6a2.txt",
+    "Tessier2022": "003_dfe5a7272b2d12ed.txt",
+    "Gharatappeh2025": "004_85a176cee87d3926.txt",
+}
+DATA_FILES = sorted([*paths.PAPERS.glob("*.yaml"), *paths.REPRODUCED.glob("*.yaml")])
+
+
+@cache
+def atlas() -> Atlas:
+    return load_atlas([paths.PAPERS, paths.REPRODUCED], context=[paths.PAPERS, paths.REPRODUCED])
+
+
+@pytest.mark.parametrize("path", DATA_FILES, ids=[p.stem for p in DATA_FILES])
+def test_data_file_validates(path: Path):
+    label = display_path(path)
+    assert [str(p) for p in atlas().errors if p.file == label] == []
+
+
+def _collapsed(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\\", "")).strip()
+
+
+def _seed_rows():
+    for loaded in atlas().papers:
+        seed = next((name for prefix, name in SEEDS.items() if loaded.paper.key.startswith(prefix)), None)
+        if seed is None:
+            continue
+        for result in loaded.paper.results:
+            source = result.source
+            if source.url is None and source.collection is None and source.quote:
+                yield pytest.param(seed, source.quote, id=f"{loaded.paper.key}/{result.id}")
+
+
+@pytest.mark.parametrize(("seed", "quote"), list(_seed_rows()))
+def test_seed_quote_is_verbatim_in_its_seed(seed: str, quote: str):
+    text = _collapsed((paths.SHARED / "seeds" / seed).read_text(encoding="utf-8"))
+    parts = [part for part in re.split(r"\s*(?:\.\.\.|…)\s*", _collapsed(quote)) if part]
+    assert parts and all(part in text for part in parts), quote
