@@ -148,6 +148,8 @@ def _check_parsed(parsed: list[_Parsed], vocab: Vocabularies, atlas: Atlas) -> N
     owners: dict[str, str] = {}
     everything: list[LoadedPaper] = []
     checked_labels: set[str] = set()
+    # Conflicts name files by path; a pasted file's label ("pasted.yaml") differs from the path it stands for.
+    checked_paths: set[str] = set()
     for entry in parsed:
         ctx = FileContext(entry.label, entry.stem, entry.reproduced, known_keys)
         resolved, problems = resolve_paper(entry.paper, vocab, ctx)
@@ -162,16 +164,17 @@ def _check_parsed(parsed: list[_Parsed], vocab: Vocabularies, atlas: Atlas) -> N
         loaded = LoadedPaper(entry.path, resolved, entry.reproduced)
         if entry.checked:
             checked_labels.add(entry.label)
+            checked_paths.add(display_path(entry.path))
             atlas.problems.extend(problems)
             if ok:
                 atlas.papers.append(loaded)
         if ok:
             everything.append(loaded)
     for problem in _reproduces_problems(everything):
-        if problem.file in checked_labels:
+        if problem.file in checked_labels | checked_paths:
             atlas.problems.append(problem)
     conflicts = find_conflicts(everything, vocab)
-    atlas.conflicts = [c for c in conflicts if c.touches(checked_labels)]
+    atlas.conflicts = [c for c in conflicts if c.touches(checked_labels | checked_paths)]
     atlas.problems.extend(c.as_problem() for c in atlas.conflicts)
 
 

@@ -7,6 +7,7 @@ served from memory. The connection is opened read-only and locked down (`pruneat
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from pathlib import Path
@@ -15,8 +16,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pruneatlas import export
-from pruneatlas.build import BuildError, build
+from pruneatlas import export, paths
+from pruneatlas.build import BuildError, build, input_hash
+from pruneatlas.problems import Problem
 
 # The columns a results table shows first; the rest are one click away.
 TABLE_COLUMNS = [
@@ -43,23 +45,49 @@ COLUMN_CONFIG = {
 }
 
 
-def _show_build_errors(exc: BuildError) -> None:
-    st.error(f"The atlas could not be built: {exc}. Fix these with `pruneatlas validate`:")
-    st.dataframe(
-        pd.DataFrame([vars(p) for p in exc.problems])[["file", "result", "field", "message"]],
-        hide_index=True,
-    )
-    st.stop()
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _build_for(inputs: str) -> tuple[Path | None, list[Problem]]:
+    """The build for one input hash, or the problems that stopped it (cached too, so a broken file in the data
+    costs one validation, not one per rerun)."""
+    try:
+        return build().path, []
+    except BuildError as exc:
+        return None, exc.problems
+
+
+def _last_good_build() -> Path | None:
+    builds = sorted(paths.cache_dir().glob("atlas-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    return builds[0] if builds else None
+
+
+def _problem_frame(problems: list[Problem]) -> pd.DataFrame:
+    return pd.DataFrame([[p.file, p.result, p.field, p.message] for p in problems],
+                        columns=["file", "result", "field", "message"])  # fmt: skip
 
 
 def database() -> Path:
-    """The build for the current inputs; made on first start (or after a data change)."""
-    try:
-        with st.spinner("Building the atlas from data/ ..."):
-            return build().path
-    except BuildError as exc:
-        _show_build_errors(exc)
-        raise
+    """The build for the current inputs, made on first start or after a data change.
+
+    When the data has errors, nothing is rebuilt (build.py never replaces a good build with a broken one): the
+    page says so, lists the errors, and shows the last good build.
+    """
+    with st.spinner("Building the atlas from data/ ..."):
+        path, problems = _build_for(input_hash(paths.data_roots()))
+    if path is not None:
+        return path
+    fallback = _last_good_build()
+    message = (
+        f"The data has {len(problems)} error(s), so the atlas was not rebuilt. Fix them with `pruneatlas validate`."
+    )
+    if fallback is None:
+        st.error(message)
+        st.dataframe(_problem_frame(problems), hide_index=True)
+        st.stop()
+    built = datetime.datetime.fromtimestamp(fallback.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    st.warning(f"{message} Showing the last good build ({built}).")
+    with st.expander("The errors"):
+        st.dataframe(_problem_frame(problems), hide_index=True)
+    return fallback
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -140,8 +168,20 @@ def downloads(
     )  # fmt: skip
 
 
+def short_name(name: str) -> str:
+    """A vocabulary name without its parenthesised detail: 'ResNet-56 (CIFAR)' -> 'ResNet-56'."""
+    return re.sub(r"\s*\([^)]*\)", "", name).strip() or name
+
+
 def pair_label(frame: pd.DataFrame, architecture: str, dataset: str) -> str:
     """'ResNet-56 on CIFAR-10' from the vocabulary names carried by the rows (ids when absent)."""
     arch = frame.loc[frame["architecture"] == architecture, "architecture_name"].dropna()
     data = frame.loc[frame["dataset"] == dataset, "dataset_name"].dropna()
-    return f"{arch.iloc[0] if len(arch) else architecture} on {data.iloc[0] if len(data) else dataset}"
+    arch_name = short_name(arch.iloc[0]) if len(arch) else architecture
+    data_name = short_name(data.iloc[0]) if len(data) else dataset
+    return f"{arch_name} on {data_name}"
+
+
+def pair_option(frame: pd.DataFrame, architecture: str, dataset: str) -> str:
+    """A pair as a choice: its label and its ids, since short names can coincide (ResNet-18 CIFAR/ImageNet)."""
+    return f"{pair_label(frame, architecture, dataset)} · {architecture} / {dataset}"

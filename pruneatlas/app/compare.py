@@ -80,7 +80,7 @@ def render() -> None:
         "Architecture and dataset",
         options,
         default=[p for p in SURVEY_PANELS if p in options],
-        format_func=lambda p: common.pair_label(frame, *p),
+        format_func=lambda p: common.pair_option(frame, *p),
         key="cmp-pairs",
     )
     if not chosen:

@@ -30,19 +30,19 @@ def show_check(atlas: Atlas) -> None:
     """Every error (or a preview of the rows the file would add), then the conflict warnings."""
     if atlas.errors:
         st.error(f"{len(atlas.errors)} error(s): the file would not be built. Fix each one and check again.")
-        st.dataframe(problems_table(atlas.errors), hide_index=True, width="stretch", key="contribute-errors")
+        st.dataframe(problems_table(atlas.errors), hide_index=True, width="stretch")
     else:
         count = sum(len(lp.paper.results) for lp in atlas.papers)
         st.success(f"No errors: {count} result(s) would be added. The rows as the atlas derives them:")
         if count:
             preview = results_frame(atlas.papers, _vocabularies(), atlas.conflicts).drop(columns=["record"])
-            st.dataframe(preview, hide_index=True, key="contribute-preview")
+            st.dataframe(preview, hide_index=True)
     if atlas.warnings:
         st.warning(
             f"{len(atlas.warnings)} warning(s), e.g. conflicts with another source: keep both numbers if both "
             "are printed; fix only a transcription error of your own."
         )
-        st.dataframe(problems_table(atlas.warnings), hide_index=True, width="stretch", key="contribute-warnings")
+        st.dataframe(problems_table(atlas.warnings), hide_index=True, width="stretch")
 
 
 def _checker() -> None:
@@ -51,14 +51,17 @@ def _checker() -> None:
         "… or paste it here", height=260, key="contribute-text",
         placeholder="key: Li2017Pruning\ntitle: Pruning Filters for Efficient ConvNets\n...",
     )  # fmt: skip
+    typed_name = st.text_input(
+        "File name of the pasted text (optional; defaults to the paper's key)", key="contribute-name",
+        placeholder="Li2017Pruning.yaml", disabled=uploaded is not None,
+    )  # fmt: skip
     if uploaded is not None:
         text, name = uploaded.getvalue().decode("utf-8", errors="replace"), uploaded.name
     elif pasted.strip():
-        text, name = pasted, st.session_state.get("contribute-name") or None
+        text, name = pasted, typed_name.strip() or None
     else:
         st.caption("The file is checked against the whole atlas: schema, vocabulary, consistency, conflicts.")
         return
-    st.text_input("File name (defaults to the paper's key)", key="contribute-name", disabled=uploaded is not None)
     show_check(check_text(text, name, _vocabularies()))
 
 

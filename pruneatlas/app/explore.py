@@ -11,14 +11,15 @@ from pruneatlas import export
 from pruneatlas.app import common
 from pruneatlas.app.filters import apply_filters, filter_widgets
 
+# column -> (label, descending by default): each order starts from its most useful end.
 SORTABLE = {
-    "acc_drop": "Accuracy drop",
-    "flops_reduction_pct": "FLOPs removed",
-    "params_reduction_pct": "Parameters removed",
-    "year": "Year",
-    "paper_key": "Paper",
-    "method_label": "Label",
-    "pruned_norm": "Pruned accuracy",
+    "acc_drop": ("Accuracy drop (least first)", False),
+    "flops_reduction_pct": ("FLOPs removed (most first)", True),
+    "params_reduction_pct": ("Parameters removed (most first)", True),
+    "pruned_norm": ("Pruned accuracy (highest first)", True),
+    "year": ("Year (newest first)", True),
+    "paper_key": ("Paper (A to Z)", False),
+    "method_label": ("Label (A to Z)", False),
 }
 TABLE_KEY = "explore-table"
 
@@ -38,8 +39,9 @@ def render() -> None:
         spec = filter_widgets(frame, key="explore")
     shown = apply_filters(frame, spec)
     left, middle, right = st.columns([2, 1, 3])
-    sort_by = left.selectbox("Sort by", list(SORTABLE), format_func=SORTABLE.get, key="explore-sort")
-    descending = middle.toggle("Descending", value=sort_by != "acc_drop", key="explore-desc")
+    sort_by = left.selectbox("Sort by", list(SORTABLE), format_func=lambda c: SORTABLE[c][0], key="explore-sort")
+    reverse = middle.toggle("Reverse", key="explore-reverse")
+    descending = SORTABLE[sort_by][1] != reverse
     extra = right.multiselect(
         "More columns",
         [c for c in shown.columns if c not in common.TABLE_COLUMNS],

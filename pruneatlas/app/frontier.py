@@ -58,7 +58,7 @@ def render() -> None:
         "Architecture and dataset",
         pairs,
         index=pairs.index(DEFAULT_PAIR) if DEFAULT_PAIR in pairs else 0,
-        format_func=lambda p: f"{common.pair_label(frame, *p)} ({counts[p]} rows)",
+        format_func=lambda p: f"{common.pair_option(frame, *p)} ({counts[p]} rows)",
         key="front-pair",
     )
     pair_rows = published[(published["architecture"] == pair[0]) & (published["dataset"] == pair[1])]

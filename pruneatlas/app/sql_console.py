@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
 from pruneatlas.app import common
@@ -14,7 +17,7 @@ WHERE architecture = 'resnet56' AND dataset = 'cifar10' AND flops_reduction_pct 
 ORDER BY acc_drop"""
 
 
-def run(path, sql: str):  # noqa: ANN001, ANN201 - thin wrapper, types as in run_select
+def run(path: Path, sql: str) -> tuple[pd.DataFrame, bool]:
     """Rows and whether the cap cut them, or QueryRefused; any other failure is reported the same way."""
     con = common.cursor(path)
     try:

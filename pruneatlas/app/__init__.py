@@ -1,0 +1,33 @@
+"""The Streamlit explorer, one module per page; `app.py` only wires them into `st.navigation`.
+
+Each page is reachable by URL (`/explore`, `/pivot`, ...), which the browser test relies on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    module: str
+    title: str
+    url_path: str
+    icon: str
+
+    def render(self) -> Callable[[], None]:
+        """The page's `render` function, imported only when the page is built."""
+        return import_module(f"pruneatlas.app.{self.module}").render
+
+
+PAGES = (
+    PageSpec("explore", "Explore", "explore", ":material/table_view:"),
+    PageSpec("pivot", "Pivot", "pivot", ":material/pivot_table_chart:"),
+    PageSpec("compare", "Compare", "compare", ":material/bar_chart:"),
+    PageSpec("frontier", "Frontier", "frontier", ":material/scatter_plot:"),
+    PageSpec("reproductions", "Reproductions", "reproductions", ":material/replay:"),
+    PageSpec("contribute", "Contribute", "contribute", ":material/upload_file:"),
+    PageSpec("sql_console", "SQL", "sql", ":material/terminal:"),
+)

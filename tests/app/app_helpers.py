@@ -1,0 +1,17 @@
+"""Helpers shared by the app tests (a plain module: conftest.py is not importable by name)."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT_S = 30
+
+
+def page_app(module: str) -> AppTest:
+    """An AppTest rendering one page module, as `st.navigation` would."""
+    script = f"import streamlit as st\nfrom pruneatlas.app import {module}\n{module}.render()\n"
+    return AppTest.from_string(script, default_timeout=TIMEOUT_S)
+
+
+def no_exceptions(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]

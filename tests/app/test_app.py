@@ -1,0 +1,58 @@
+"""The entry point and every page, on the fixture atlas and on an atlas with no results at all."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from app_helpers import TIMEOUT_S, no_exceptions, page_app
+from conftest import ROOTS
+from streamlit.testing.v1 import AppTest
+
+from pruneatlas import paths
+from pruneatlas.app import PAGES
+
+MODULES = [spec.module for spec in PAGES]
+
+
+def test_app_opens_on_explore(atlas_path) -> None:
+    at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=TIMEOUT_S).run()
+    no_exceptions(at)
+    assert at.title[0].value == "Explore published results"
+    assert at.dataframe and len(at.dataframe[0].value) > 0
+
+
+def test_pages_have_distinct_url_paths() -> None:
+    assert len({spec.url_path for spec in PAGES}) == len(PAGES) == 7
+    assert all(callable(spec.render()) for spec in PAGES)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_page_renders_without_error(atlas_path, module: str) -> None:
+    at = page_app(module).run()
+    no_exceptions(at)
+    assert not at.error
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_page_survives_an_empty_atlas(other_atlas, tmp_path: Path, module: str) -> None:
+    empty = tmp_path / "papers"
+    empty.mkdir()
+    (empty / "Empty2020Paper.yaml").write_text("key: Empty2020Paper\ntitle: Empty\nauthors: [A]\nyear: 2020\n")
+    other_atlas(empty)
+    at = page_app(module).run()
+    no_exceptions(at)
+    assert not at.error
+
+
+def test_data_errors_fall_back_to_the_last_good_build(other_atlas, tmp_path: Path) -> None:
+    other_atlas(*ROOTS)  # a good build in this test's cache
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "Bad2020Paper.yaml").write_text("key: Bad2020Paper\ntitle: Bad\nauthors: [A]\nyear: 2020\nresult: []\n")
+    os.environ["PRUNEATLAS_DATA"] = os.pathsep.join([*(str(r) for r in ROOTS), str(broken)])
+    at = page_app("explore").run()
+    no_exceptions(at)
+    assert at.warning and "1 error(s)" in at.warning[0].value and "last good build" in at.warning[0].value
+    assert len(at.dataframe[-1].value) > 0  # the rows of the last good build

@@ -1,0 +1,26 @@
+"""Reproductions: published claims beside re-runs with the gap, and an empty state that says how to get rows."""
+
+from __future__ import annotations
+
+from app_helpers import no_exceptions, page_app
+from conftest import ATLAS
+
+
+def test_claim_beside_rerun_with_gap(atlas_path) -> None:
+    at = page_app("reproductions").run()
+    no_exceptions(at)
+    table = at.dataframe[0].value
+    row = table.set_index("claim_id").loc["Alpha2017Fixture/t2-resnet56-b"]
+    assert row["rerun_id"] == "Rerun2024Fixture/rerun-resnet56-b"
+    assert abs(row["claim_pruned"] - 93.06) < 1e-9 and abs(row["rerun_pruned"] - 92.70) < 1e-9
+    assert abs(row["gap"] - (92.70 - 93.06)) < 1e-9
+    assert at.get("vega_lite_chart")
+
+
+def test_empty_state_explains_how_rows_get_here(other_atlas) -> None:
+    other_atlas(ATLAS / "papers")
+    at = page_app("reproductions").run()
+    no_exceptions(at)
+    assert not at.dataframe
+    (info,) = at.info
+    assert "data/reproduced/" in info.value and "reproduces:" in info.value
