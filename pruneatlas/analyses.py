@@ -119,10 +119,15 @@ def pareto(
     partition: tuple[str, ...] = (),
     where: str | None = None,
     source: str = "results",
+    front_only: bool = False,
 ) -> pd.DataFrame:
-    """Every row with `on_front`: true when no row of its group removes more for no more accuracy lost."""
+    """Every row with `on_front`: true when no row of its group removes more for no more accuracy lost.
+
+    With `front_only`, just the rows on the front (cheaper to fetch from a large table).
+    """
     known = columns_of(con, source)
     sql = load_sql("analyses/pareto").format(
+        keep="on_front" if front_only else "TRUE",
         x=_checked_column(x, known),
         y=_checked_column(y, known),
         partition=", ".join(_checked_column(c, known) for c in partition) or "0",

@@ -207,3 +207,11 @@ def test_read_only_connection_cannot_write(small_atlas: Path):
     con = connect_readonly(build().path)
     with pytest.raises(duckdb.Error):
         con.execute("CREATE TABLE t (a INT)")
+
+
+def test_identical_points_share_their_place_on_the_front():
+    frame = pd.DataFrame({"x": [50.0, 50.0, 40.0, 40.0, 30.0], "y": [1.0, 1.0, 0.5, 0.5, 0.7]})
+    marked = analyses.pareto(analyses.frame_connection(frame), "x", "y", source="rows")
+    flags = {(r.x, r.y): r.on_front for r in marked.itertuples()}
+    assert flags == {(50.0, 1.0): True, (40.0, 0.5): True, (30.0, 0.7): False}
+    assert analyses.pareto(analyses.frame_connection(frame), "x", "y", source="rows", front_only=True).shape[0] == 4

@@ -1,28 +1,21 @@
 -- The Pareto front of accuracy drop (lower is better) against a reduction (higher is better).
 -- A row is on the front when no other row of its group removes at least as much with at most the same drop,
--- and is strictly better in one of the two. Placeholders: {x}, {y}, {source}, {where}, {partition} (a
--- comma-separated list of checked columns, or a constant for one group).
-WITH points AS (
-    SELECT *, {x} AS _x, {y} AS _y, ({partition}) AS _group
-    FROM {source}
-    WHERE {where} AND {x} IS NOT NULL AND {y} IS NOT NULL
-),
-distinct_points AS (
-    SELECT DISTINCT _group, _x, _y FROM points
-),
-swept AS (
+-- and is strictly better in one of the two. One sorted window pass: walking each group from the largest
+-- reduction down, a row is on the front when its drop is below every drop seen before it; identical points
+-- (peers in the sort) are excluded from each other's frame, so duplicates stay on the front together.
+-- Placeholders: {x}, {y}, {source}, {where}, {partition} (checked columns, or a constant for one group),
+-- {keep} (TRUE: every row with its `on_front` flag; on_front: the front only).
+WITH flagged AS (
     SELECT
-        _group, _x, _y,
-        min(_y) OVER (
-            PARTITION BY _group ORDER BY _x DESC, _y ASC
-            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-        ) AS best_drop_with_more_removed
-    FROM distinct_points
-),
-front AS (
-    SELECT _group, _x, _y FROM swept
-    WHERE best_drop_with_more_removed IS NULL OR _y < best_drop_with_more_removed
+        *,
+        coalesce(
+            {y} < min({y}) OVER (
+                PARTITION BY {partition} ORDER BY {x} DESC, {y} ASC
+                RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP
+            ),
+            TRUE
+        ) AS on_front
+    FROM {source}
+    WHERE ({where}) AND {x} IS NOT NULL AND {y} IS NOT NULL
 )
-SELECT points.* EXCLUDE (_x, _y, _group), front._x IS NOT NULL AS on_front
-FROM points
-LEFT JOIN front ON points._group IS NOT DISTINCT FROM front._group AND points._x = front._x AND points._y = front._y
+SELECT * FROM flagged WHERE {keep}
