@@ -56,11 +56,11 @@ def pandas_figure4(frame: pd.DataFrame, architecture: str, dataset: str) -> pd.D
 
 def pandas_pareto(frame: pd.DataFrame) -> pd.DataFrame:
     keys = ["architecture", "dataset"]
-    points = frame[keys + ["flops_reduction_pct", "acc_drop"]].drop_duplicates()
-    points = points.sort_values(keys + ["flops_reduction_pct", "acc_drop"], ascending=[True, True, False, True])
+    points = frame[[*keys, "flops_reduction_pct", "acc_drop"]].drop_duplicates()
+    points = points.sort_values([*keys, "flops_reduction_pct", "acc_drop"], ascending=[True, True, False, True])
     best_before = points.groupby(keys, sort=False)["acc_drop"].transform(lambda s: s.cummin().shift())
     front = points[best_before.isna() | (points["acc_drop"] < best_before)]
-    return frame.merge(front, on=keys + ["flops_reduction_pct", "acc_drop"])
+    return frame.merge(front, on=[*keys, "flops_reduction_pct", "acc_drop"])
 
 
 def main() -> None:
