@@ -135,8 +135,31 @@ def _prune_old_builds(current: Path, keep: int) -> None:
             old.unlink(missing_ok=True)
 
 
+def last_good_build() -> Path | None:
+    """The most recent database in the cache: what readers fall back on while the data has errors."""
+    builds = sorted(paths.cache_dir().glob("atlas-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    return builds[0] if builds else None
+
+
+def current_or_last_good(roots: Sequence[Path] | None = None) -> tuple[Path, BuildError | None]:
+    """The build for the current inputs; if they have errors, the last good build and the error that stopped
+    the new one (raised again when there is no earlier build to fall back on)."""
+    try:
+        return build(roots).path, None
+    except BuildError as exc:
+        fallback = last_good_build()
+        if fallback is None:
+            raise
+        return fallback, exc
+
+
 def open_readonly(roots: Sequence[Path] | None = None) -> duckdb.DuckDBPyConnection:
-    """The current build (made first if the inputs changed), opened read-only and locked down."""
+    """The current build (or the last good one while the data has errors), read-only and locked down."""
+    import sys
+
     from pruneatlas.sql import connect_readonly
 
-    return connect_readonly(build(roots).path)
+    path, error = current_or_last_good(roots)
+    if error is not None:
+        print(f"warning: {error}; reading the last good build {path.name}", file=sys.stderr)
+    return connect_readonly(path)

@@ -177,6 +177,15 @@ def export_command(fmt: str, output: Path, where: str | None, table: str) -> Non
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+def stats(fmt: str) -> None:
+    """Coverage: published operating points, papers, post-2019 share, Figure-4 panels, re-runs, conflicts."""
+    from pruneatlas.sql import load_sql
+
+    _echo_frame(_open().execute(load_sql("analyses/coverage")).df(), fmt)  # type: ignore[attr-defined]
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 def conflicts(fmt: str) -> None:
     """Results that different sources give differently for the same paper, method and setting."""
     con = _open()

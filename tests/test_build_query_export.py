@@ -215,3 +215,19 @@ def test_identical_points_share_their_place_on_the_front():
     flags = {(r.x, r.y): r.on_front for r in marked.itertuples()}
     assert flags == {(50.0, 1.0): True, (40.0, 0.5): True, (30.0, 0.7): False}
     assert analyses.pareto(analyses.frame_connection(frame), "x", "y", source="rows", front_only=True).shape[0] == 4
+
+
+def test_readers_fall_back_on_the_last_good_build_while_the_data_has_errors(small_atlas: Path, write_paper):
+    from pruneatlas.build import current_or_last_good
+
+    good = build().path
+    write_paper(paper(key="Bad2020Paper", title="Bad", results=[result(architecture="resnet-57")]))
+    path, error = current_or_last_good()
+    assert path == good and error is not None and "architecture" in str(error.problems[0])
+
+
+def test_cli_stats_reports_coverage(small_atlas: Path):
+    outcome = CliRunner().invoke(main, ["stats", "--format", "json"])
+    measures = {row["measure"]: row["value"] for row in json.loads(outcome.output)}
+    assert measures["published operating points"] == 4 and measures["panel resnet56 / cifar10"] == 3
+    assert measures["rows without a locator"] == 0
