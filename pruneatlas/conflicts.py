@@ -90,6 +90,7 @@ def _facts(loaded: LoadedPaper, vocab: Vocabularies) -> Iterator[tuple[tuple[str
             result.architecture,
             result.dataset,
             result.accuracy.metric,
+            result.granularity or vocab.methods.by_id[result.method].granularity or "",
         )
         yield key, Facts(f"{paper.key}/{result.id}", display_path(loaded.path), document, result.method_label, values)
 
@@ -107,15 +108,30 @@ def _disagreements(a: Facts, b: Facts) -> Iterator[str]:
             yield name
 
 
+def _distance(a: Facts, b: Facts) -> float:
+    shared = [n for n in set(a.values) & set(b.values) if not n.endswith("reduction_pct")]
+    return sum(abs(a.values[n] - b.values[n]) for n in shared)
+
+
 def find_conflicts(papers: list[LoadedPaper], vocab: Vocabularies) -> list[Conflict]:
-    groups: dict[tuple[str, ...], list[Facts]] = defaultdict(list)
+    """For each row, the other documents that give the same setting but agree with it nowhere.
+
+    A document that prints several variants of one setting (fine-tuned and from scratch, two seeds) is not in
+    conflict with a copy that matches one of them; only a copy matching none is reported, against the variant
+    closest to it.
+    """
+    groups: dict[tuple[str, ...], dict[str, list[Facts]]] = defaultdict(lambda: defaultdict(list))
     for loaded in papers:
         for key, facts in _facts(loaded, vocab):
-            groups[key].append(facts)
-    conflicts = []
-    for members in groups.values():
-        for a, b in combinations(members, 2):
-            if a.document == b.document or not _same_setting(a, b):
-                continue
-            conflicts.extend(Conflict(name, a, b) for name in _disagreements(a, b))
-    return conflicts
+            groups[key][facts.document].append(facts)
+    pairs: dict[tuple[str, str], tuple[Facts, Facts]] = {}
+    for documents in groups.values():
+        for first, second in combinations(sorted(documents), 2):
+            for mine, theirs in ((documents[first], documents[second]), (documents[second], documents[first])):
+                for row in mine:
+                    matches = [other for other in theirs if _same_setting(row, other)]
+                    if matches and not any(not any(_disagreements(row, other)) for other in matches):
+                        closest = min(matches, key=lambda other: _distance(row, other))
+                        a, b = sorted((row, closest), key=lambda f: f.result_id)
+                        pairs.setdefault((a.result_id, b.result_id), (a, b))
+    return [Conflict(name, a, b) for a, b in pairs.values() for name in _disagreements(a, b)]

@@ -56,3 +56,35 @@ def test_checking_one_file_still_finds_its_conflicts_with_the_rest(write_paper: 
     copy = write_paper(_copy(92.17))
     atlas = load_atlas([copy], context=[atlas_dir / "papers"])
     assert {c.field for c in atlas.conflicts} == {"acc_drop", "accuracy.pruned"}
+
+
+def test_a_copy_matching_one_of_several_printed_variants_is_no_conflict(write_paper: WritePaper, atlas_dir):
+    variants = paper(key="He2019Filter", title="FPGM", authors=["Yang He"], year=2019, results=[
+        result(id="fpgm-ft", method="fpgm", method_label="FPGM (fine-tuned)",
+               accuracy={"metric": "top1", "baseline": 93.59, "pruned": 93.49}, flops={"removed_pct": 52.6}),
+        result(id="fpgm-scratch", method="fpgm", method_label="FPGM (scratch)",
+               accuracy={"metric": "top1", "baseline": 93.59, "pruned": 92.93}, flops={"removed_pct": 52.6}),
+    ])  # fmt: skip
+    quoting = paper(key="Fang2023Depgraph", title="DepGraph", authors=["Gongfan Fang"], year=2023,
+                    references={"He2019Filter": {"title": "FPGM", "year": 2019}},
+                    results=[result(id="tp-fpgm", method="fpgm", method_label="Geometric", method_paper="He2019Filter",
+                                    accuracy={"metric": "top1", "baseline": 93.59, "pruned": 92.93},
+                                    flops={"removed_pct": 52.6})])  # fmt: skip
+    write_paper(variants)
+    write_paper(quoting)
+    assert load_atlas([atlas_dir / "papers"]).conflicts == []
+
+
+def test_unstructured_and_n_m_rows_are_different_settings(write_paper: WritePaper, atlas_dir):
+    def llm(key: str, granularity: str, ppl: float) -> dict:
+        return paper(key=key, title=key, authors=["A B"], year=2024,
+                     references={"Frantar2023Sparsegpt": {"title": "SparseGPT", "year": 2023}},
+                     results=[result(id="sparsegpt", method="sparsegpt", method_label="SparseGPT",
+                                     method_paper="Frantar2023Sparsegpt", architecture="llama2-7b",
+                                     dataset="wikitext2", granularity=granularity,
+                                     accuracy={"metric": "perplexity", "baseline": 5.12, "pruned": ppl},
+                                     params={"removed_pct": 50})])  # fmt: skip
+
+    write_paper(llm("Sun2024Simple", "weight", 6.51))
+    write_paper(llm("Fang2024Maskllm", "n:m", 10.42))
+    assert load_atlas([atlas_dir / "papers"]).conflicts == []
