@@ -114,11 +114,11 @@ def _distance(a: Facts, b: Facts) -> float:
 
 
 def find_conflicts(papers: list[LoadedPaper], vocab: Vocabularies) -> list[Conflict]:
-    """For each row, the other documents that give the same setting but agree with it nowhere.
+    """Rows that another document gives for the same setting, where neither side agrees with anything.
 
     A document that prints several variants of one setting (fine-tuned and from scratch, two seeds) is not in
-    conflict with a copy that matches one of them; only a copy matching none is reported, against the variant
-    closest to it.
+    conflict with a copy that matches one of them: a row is "explained" when some same-setting row of the other
+    document agrees with it, and a conflict is reported only between unexplained rows, against the closest.
     """
     groups: dict[tuple[str, ...], dict[str, list[Facts]]] = defaultdict(lambda: defaultdict(list))
     for loaded in papers:
@@ -127,11 +127,17 @@ def find_conflicts(papers: list[LoadedPaper], vocab: Vocabularies) -> list[Confl
     pairs: dict[tuple[str, str], tuple[Facts, Facts]] = {}
     for documents in groups.values():
         for first, second in combinations(sorted(documents), 2):
-            for mine, theirs in ((documents[first], documents[second]), (documents[second], documents[first])):
-                for row in mine:
-                    matches = [other for other in theirs if _same_setting(row, other)]
-                    if matches and not any(not any(_disagreements(row, other)) for other in matches):
-                        closest = min(matches, key=lambda other: _distance(row, other))
-                        a, b = sorted((row, closest), key=lambda f: f.result_id)
-                        pairs.setdefault((a.result_id, b.result_id), (a, b))
+            rows = documents[first] + documents[second]
+            matches = {
+                id(row): [o for o in documents[second if row in documents[first] else first] if _same_setting(row, o)]
+                for row in rows
+            }
+            explained = {id(row) for row in rows if any(not any(_disagreements(row, o)) for o in matches[id(row)])}
+            for row in rows:
+                if id(row) in explained or not matches[id(row)]:
+                    continue
+                closest = min(matches[id(row)], key=lambda other: _distance(row, other))
+                if id(closest) not in explained:
+                    a, b = sorted((row, closest), key=lambda f: f.result_id)
+                    pairs.setdefault((a.result_id, b.result_id), (a, b))
     return [Conflict(name, a, b) for a, b in pairs.values() for name in _disagreements(a, b)]
