@@ -178,8 +178,8 @@ class Context:
             optimizer.load_state_dict(ckpt["optimizer"])
             first_epoch = ckpt["epoch"]
             self.log(f"{phase}: resuming at epoch {first_epoch + 1}/{schedule.epochs}")
-        if 0 in snapshot_steps:
-            save_torch(store.snapshot(phase, 0), self.state())
+        if start is not None and 0 in snapshot_steps and not store.snapshot(phase, 0).exists():
+            save_torch(store.snapshot(phase, 0), start)  # the state this phase started from
         per_epoch = self.data.train.num_batches(self.training.batch_size)
         done = schedule.epochs == 0
         bar = tqdm(

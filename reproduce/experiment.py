@@ -41,7 +41,8 @@ def execute(config: RunConfig, options: RunOptions, command: str = "") -> dict[s
     if finished is not None:
         return finished
     options.device = resolve_device(options.device)
-    torch.use_deterministic_algorithms(True, warn_only=True)
+    if options.device.startswith("cuda"):  # CPU kernels are deterministic already (and this import costs seconds)
+        torch.use_deterministic_algorithms(True, warn_only=True)
     run_dir.write_json(
         run_dir.config_file,
         {"config": config.model_dump(mode="json"), "hash": run_hash(config), "identity": config.identity()},

@@ -46,13 +46,17 @@ def snip_scores(
     return scores
 
 
-def synflow_scores(model: nn.Module, names: list[str], input_shape: tuple[int, ...]) -> dict[str, torch.Tensor]:
-    """|w * dR/dw| for R = 1^T (prod |W|) 1, computed in double precision on a copy with |weights|."""
-    net = copy.deepcopy(model).double().eval()
+def synflow_scores(
+    model: nn.Module, names: list[str], input_shape: tuple[int, ...], net: nn.Module | None = None
+) -> dict[str, torch.Tensor]:
+    """|w * dR/dw| for R = 1^T (prod |W|) 1, in double precision on a copy whose state is |state| (pass that
+    copy as `net` to reuse it across rounds; its weights are refreshed from `model`)."""
+    if net is None:
+        net = copy.deepcopy(model).double().eval()
     with torch.no_grad():
-        for p in net.state_dict().values():
-            if p.is_floating_point():
-                p.abs_()
+        for value, source in zip(net.state_dict().values(), model.state_dict().values(), strict=True):
+            if value.is_floating_point():
+                value.copy_(source.abs())
     weights = _named(net, names)
     net.zero_grad(set_to_none=True)
     device = weights[0].device
@@ -128,9 +132,10 @@ class SynFlow(_AtInit):
     def prune(self, ctx: Context, sparsity: float) -> None:
         masks = ctx.enable_masks()
         rounds = self.config.rounds
+        net = copy.deepcopy(ctx.model).double().eval()
         for r in range(1, rounds + 1):
             target = 1 - (1 - sparsity) ** (r / rounds)
-            mask_by(ctx, synflow_scores(ctx.model, masks.names, ctx.data.input_shape), target, "global")
+            mask_by(ctx, synflow_scores(ctx.model, masks.names, ctx.data.input_shape, net), target, "global")
 
 
 class GraspConfig(MethodConfig):

@@ -41,6 +41,18 @@ def coefficient(step: int, total: int, a_min: float, a_max: float) -> float:
     return a_min * (a_max / a_min) ** (step / max(total, 1))
 
 
+@torch.no_grad()
+def add_selective_decay(weights: list[torch.nn.Parameter], k: int, coeff: float) -> None:
+    """grad += coeff * w for the k weights of smallest magnitude across all `weights` (one global threshold):
+    the gradient of 0.5 * coeff * ||w*||^2."""
+    if k == 0:
+        return
+    threshold = torch.kthvalue(torch.cat([w.detach().abs().flatten() for w in weights]), k).values
+    for w in weights:
+        if w.grad is not None:
+            w.grad.add_(w * (w.abs() <= threshold), alpha=coeff)
+
+
 class SWDConfig(MethodConfig):
     method: Literal["swd"]
     a_min: float = Field(0.1, gt=0)
@@ -73,13 +85,7 @@ class SWD(Method[SWDConfig]):
         def selective_decay(step: int) -> None:
             a = coefficient(step, total, cfg.a_min, cfg.a_max)
             used.append(a)
-            if k == 0:
-                return
-            with torch.no_grad():
-                threshold = torch.kthvalue(torch.cat([w.detach().abs().flatten() for w in weights]), k).values
-                for w in weights:
-                    if w.grad is not None:
-                        w.grad.add_(w * (w.abs() <= threshold), alpha=a * cfg.mu)
+            add_selective_decay(weights, k, a * cfg.mu)
 
         ctx.train("swd", Phase.full(ctx.training), after_backward=selective_decay)
         if used:
