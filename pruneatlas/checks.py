@@ -145,6 +145,28 @@ def _result_problems(
             yield "source.extraction", "`rerun` is for rows under data/reproduced/ only"
 
 
+def _with_ids(result: Result, ids: dict[str, str]) -> Result:
+    """The result with its names replaced by canonical ids (the same object when it already used ids)."""
+    given = {
+        "method": result.method,
+        "architecture": result.architecture,
+        "dataset": result.dataset,
+        "accuracy.metric": result.accuracy.metric,
+        "secondary.metric": result.secondary.metric if result.secondary else None,
+    }
+    if all(given[k] == v for k, v in ids.items()):
+        return result
+    update: dict[str, object] = {k: v for k, v in ids.items() if "." not in k}
+    update["accuracy"] = result.accuracy.model_copy(
+        update={"metric": ids.get("accuracy.metric", result.accuracy.metric)}
+    )
+    if result.secondary is not None:
+        update["secondary"] = result.secondary.model_copy(
+            update={"metric": ids.get("secondary.metric", result.secondary.metric)}
+        )
+    return result.model_copy(update=update)
+
+
 def resolve_paper(paper: PaperFile, vocab: Vocabularies, ctx: FileContext) -> tuple[PaperFile, list[Problem]]:
     """The paper with names replaced by canonical ids, and every problem found in it."""
     problems: list[Problem] = []
@@ -166,15 +188,7 @@ def resolve_paper(paper: PaperFile, vocab: Vocabularies, ctx: FileContext) -> tu
         ids, failures = _resolve_names(result, vocab)
         for field, message in failures:
             report(result.id, field, message)
-        update: dict[str, object] = {k: v for k, v in ids.items() if "." not in k}
-        update["accuracy"] = result.accuracy.model_copy(
-            update={"metric": ids.get("accuracy.metric", result.accuracy.metric)}
-        )
-        if result.secondary is not None:
-            update["secondary"] = result.secondary.model_copy(
-                update={"metric": ids.get("secondary.metric", result.secondary.metric)}
-            )
-        resolved = result.model_copy(update=update)
+        resolved = _with_ids(result, ids)
         for field, message in _result_problems(resolved, vocab, ctx, paper):
             report(result.id, field, message)
         fingerprint = resolved.model_dump_json(exclude={"id"})

@@ -3,8 +3,8 @@
 Copies are often wrong (CURATION.md 4), so when paper B quotes paper A's result, or a collection imports
 it, the atlas compares the copy with every other source of the same result. Two rows are taken to be the
 same setting when they come from different source documents, name the same originating paper, method,
-architecture, dataset and metric, and agree on every cost measure both give (or, giving no common cost
-measure, print the same label). A conflict is then an accuracy value on which they disagree beyond rounding.
+architecture, dataset, metric and granularity, and agree on every cost measure both give (or, giving no cost
+at all, print the same label). A conflict is then an accuracy value on which they disagree beyond rounding.
 Sweep rows (many runs of one setting by design) and our own re-runs are not compared.
 """
 
@@ -96,9 +96,12 @@ def _facts(loaded: LoadedPaper, vocab: Vocabularies) -> Iterator[tuple[tuple[str
 
 
 def _same_setting(a: Facts, b: Facts) -> bool:
-    shared_costs = [k for k in ("params.reduction_pct", "flops.reduction_pct") if k in a.values and k in b.values]
-    if shared_costs:
-        return all(abs(a.values[k] - b.values[k]) <= COST_TOLERANCE_PP for k in shared_costs)
+    costs = ("params.reduction_pct", "flops.reduction_pct")
+    shared = [k for k in costs if k in a.values and k in b.values]
+    if shared:
+        return all(abs(a.values[k] - b.values[k]) <= COST_TOLERANCE_PP for k in shared)
+    if any(k in a.values or k in b.values for k in costs):
+        return False
     return _label_key(a.label) == _label_key(b.label)
 
 

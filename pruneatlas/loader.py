@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,9 @@ class Atlas:
         return [p for p in self.problems if p.severity == "warning"]
 
 
+@lru_cache(maxsize=65536)
 def display_path(path: Path) -> str:
+    """The path relative to the repository when it is inside it (what problems and tables show)."""
     try:
         return str(path.resolve().relative_to(paths.ROOT))
     except ValueError:

@@ -98,7 +98,7 @@ class Cost(Strict):
 
     @model_validator(mode="after")
     def _says_something(self) -> Cost:
-        if all(getattr(self, name) is None for name in ("baseline", "pruned", "removed_pct", "remaining_pct", "ratio")):
+        if not self.model_fields_set & {"baseline", "pruned", "removed_pct", "remaining_pct", "ratio"}:
             raise ValueError("an empty cost block: leave it out instead")
         return self
 

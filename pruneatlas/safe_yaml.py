@@ -1,44 +1,36 @@
 """YAML in and out, refusing what curated data never needs: anchors and aliases (the "billion laughs"),
-duplicate keys (PyYAML silently keeps the last) and oversized files."""
+duplicate keys (PyYAML silently keeps the last), deep nesting and oversized files.
+
+Reading uses yaml-rs (a Rust YAML 1.2 parser, about six times faster than PyYAML's C loader, which is what
+lets a 100,000-row atlas build in seconds); writing uses PyYAML, quoting any string a YAML 1.2 reader would
+take for another type, so what we write reads back unchanged.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml_rs
 
 from pruneatlas.atomic import atomic_write_text
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 32
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+NO_ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=0)
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+# Plain scalars that YAML 1.2 (or 1.1) resolves to something other than a string.
+_NOT_A_STRING = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+    r"|0x[0-9a-fA-F]+|0o[0-7]+|~|null|Null|NULL|true|True|TRUE|false|False|FALSE"
+    r"|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|[0-9]{4}-[0-9]{2}-[0-9]{2}.*)$"
+)
 
 
 class YamlError(ValueError):
     """A file that cannot be read as plain YAML data; the message says where and why."""
-
-
-class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise YamlError(f"line {node.start_mark.line + 1}: anchors and aliases (*name) are not allowed")
-        return super().construct_object(node, deep=deep)
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                raise YamlError(f"line {key_node.start_mark.line + 1}: mapping keys must be plain scalars")
-            if key in seen:
-                raise YamlError(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}")
-            seen.add(key)
-        # Keys were constructed above; clear them so the parent constructor builds them once more cleanly.
-        for key_node, _ in node.value:
-            self.constructed_objects.pop(key_node, None)
-        return super().construct_mapping(node, deep=deep)
 
 
 def _too_deep(data: Any, limit: int) -> bool:
@@ -53,18 +45,29 @@ def _too_deep(data: Any, limit: int) -> bool:
     return False
 
 
+def _reason(exc: Exception, text: str) -> str:
+    message = " ".join(str(exc).split())
+    if "alias replay limit" in message:
+        return "anchors and aliases (*name) are not allowed"
+    duplicate = re.search(r"duplicate mapping key: '(.*)'", message)
+    if duplicate:
+        key = re.escape(duplicate.group(1))
+        lines = [
+            n for n, line in enumerate(text.splitlines(), 1) if re.match(rf"^\s*(?:- )?['\"]?{key}['\"]?\s*:", line)
+        ]
+        where = f" (lines {', '.join(map(str, lines))})" if lines else ""
+        return f"duplicate key '{duplicate.group(1)}'{where}"
+    return f"not valid YAML: {message}"
+
+
 def _loads(text: str, where: str) -> Any:
     try:
-        data = yaml.load(text, Loader=StrictLoader)
-        if _too_deep(data, MAX_DEPTH):
-            raise YamlError(f"nested more than {MAX_DEPTH} levels deep; a paper file never needs that")
-        return data
-    except YamlError as exc:
-        raise YamlError(f"{where}: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise YamlError(f"{where}: not valid YAML: {exc}".replace("\n", " ")) from None
-    except RecursionError:
-        raise YamlError(f"{where}: nested too deeply to be a data file") from None
+        data = yaml_rs.loads(text, parse_datetime=False, alias_limits=NO_ALIASES)
+    except (yaml_rs.YAMLDecodeError, ValueError, RecursionError) as exc:
+        raise YamlError(f"{where}: {_reason(exc, text)}") from None
+    if _too_deep(data, MAX_DEPTH):
+        raise YamlError(f"{where}: nested more than {MAX_DEPTH} levels deep; a paper file never needs that")
+    return data
 
 
 def load_yaml_text(text: str, where: str = "<text>") -> Any:
@@ -88,11 +91,13 @@ def load_yaml_file(path: Path) -> Any:
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    """Multi-line strings (BibTeX) as literal blocks, so they read as they were written."""
+    """Multi-line strings (BibTeX) as literal blocks; strings that look like numbers, booleans or dates quoted."""
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    style = "'" if _NOT_A_STRING.match(value) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
