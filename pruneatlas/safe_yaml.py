@@ -1,5 +1,6 @@
 """YAML in and out, refusing what curated data never needs: anchors and aliases (the "billion laughs"),
-duplicate keys (PyYAML silently keeps the last), deep nesting and oversized files.
+duplicate keys (PyYAML silently keeps the last), deep nesting (yaml-rs stops at 256 levels) and oversized
+files.
 
 Reading uses yaml-rs (a Rust YAML 1.2 parser, about six times faster than PyYAML's C loader, which is what
 lets a 100,000-row atlas build in seconds); writing uses PyYAML, quoting any string a YAML 1.2 reader would
@@ -18,7 +19,6 @@ import yaml_rs
 from pruneatlas.atomic import atomic_write_text
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_DEPTH = 32
 NO_ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=0)
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 # Plain scalars that YAML 1.2 (or 1.1) resolves to something other than a string.
@@ -31,18 +31,6 @@ _NOT_A_STRING = re.compile(
 
 class YamlError(ValueError):
     """A file that cannot be read as plain YAML data; the message says where and why."""
-
-
-def _too_deep(data: Any, limit: int) -> bool:
-    """Whether lists and mappings nest deeper than `limit` (checked without recursion)."""
-    stack = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
 
 
 def _reason(exc: Exception, text: str) -> str:
@@ -65,8 +53,6 @@ def _loads(text: str, where: str) -> Any:
         data = yaml_rs.loads(text, parse_datetime=False, alias_limits=NO_ALIASES)
     except (yaml_rs.YAMLDecodeError, ValueError, RecursionError) as exc:
         raise YamlError(f"{where}: {_reason(exc, text)}") from None
-    if _too_deep(data, MAX_DEPTH):
-        raise YamlError(f"{where}: nested more than {MAX_DEPTH} levels deep; a paper file never needs that")
     return data
 
 
