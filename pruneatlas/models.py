@@ -38,7 +38,7 @@ SourceKind = Literal["reported", "secondary", "imported", "reproduced"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Source(Strict):
