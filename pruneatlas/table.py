@@ -46,6 +46,11 @@ def result_record(result: Result) -> dict[str, Any]:
     return result.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
 
 
+def paper_yaml(paper: PaperFile) -> dict[str, Any]:
+    """The whole paper file as it is written to YAML: printed forms kept, defaults and empties left out."""
+    return paper.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+
+
 def paper_record(paper: PaperFile) -> dict[str, Any]:
     return paper.model_dump(mode="json", exclude_none=True, exclude_defaults=True, exclude={"results"})
 

@@ -35,3 +35,20 @@ def state_of_sparsity(source: Path) -> None:
 
     total, added = import_state_of_sparsity(source)
     click.echo(f"State of Sparsity: {total} runs; {added} added this run (the rest were already imported)")
+
+
+@group.command(name="table")
+@click.argument("results", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("papers", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the files.")
+def table(results: Path, papers: Path, out: Path) -> None:
+    """Paper files back from an exported results table and papers table (csv, parquet or json)."""
+    from pruneatlas.export import read_table
+    from pruneatlas.safe_yaml import write_yaml_file
+    from pruneatlas.table import paper_yaml, papers_from_tables
+
+    out.mkdir(parents=True, exist_ok=True)
+    rebuilt = papers_from_tables(read_table(results), read_table(papers))
+    for paper in rebuilt:
+        write_yaml_file(out / f"{paper.key}.yaml", paper_yaml(paper))
+    click.echo(f"wrote {len(rebuilt)} paper file(s), {sum(len(p.results) for p in rebuilt)} result(s) to {out}")
