@@ -5,6 +5,7 @@ A bad file never stops the others from being checked; it is simply left out of w
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,6 +35,7 @@ class Atlas:
     papers: list[LoadedPaper] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -199,17 +201,24 @@ def load_atlas(
     ]
     atlas = Atlas()
     parsed: list[_Parsed] = []
+    clock = {"yaml": 0.0, "schema": 0.0}
     for path in [*checked, *background]:
         is_checked = path.resolve() in checked_set
+        started = time.perf_counter()
         raw, problems = _read(path)
+        clock["yaml"] += time.perf_counter() - started
         paper = None
         if not problems:
+            started = time.perf_counter()
             paper, problems = parse_paper(raw, display_path(path))
+            clock["schema"] += time.perf_counter() - started
         if is_checked:
             atlas.problems.extend(problems)
         if paper is not None:
             parsed.append(_Parsed(display_path(path), path.stem, path, paper, _is_reproduced(path, raw), is_checked))
+    started = time.perf_counter()
     _check_parsed(parsed, vocab, atlas)
+    atlas.timings = {"yaml_parse": clock["yaml"], "schema": clock["schema"], "checks": time.perf_counter() - started}
     return atlas
 
 
