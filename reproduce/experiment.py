@@ -62,7 +62,11 @@ def execute(config: RunConfig, options: RunOptions, command: str = "") -> dict[s
     if device.type != "cpu":
         data.to(device)
     dense_counts = count(model, data.input_shape)
-    roots_before = sum(out_channels(m) for m in spec.roots(model))
+    roots = spec.roots(model)
+    roots_before = sum(out_channels(m) for m in roots)
+    granularity = method.granularity
+    if granularity in ("filter", "channel") and roots and all(isinstance(m, torch.nn.Linear) for m in roots):
+        granularity = "neuron"  # channels of a fully connected network are its neurons
     ctx = Context(
         training=config.training,
         seed=config.seed,
@@ -96,6 +100,7 @@ def execute(config: RunConfig, options: RunOptions, command: str = "") -> dict[s
         "seed": config.seed,
         "method_label": method.label(),
         "target_kind": method.target_kind,
+        "granularity": granularity,
         "target": config.sparsity,
         "achieved": achieved,
         "baseline_top1": ctx.baseline,

@@ -131,7 +131,7 @@ def build_result(runs: Sequence[dict[str, Any]], reproduces: str | None = None, 
             ),
             "architecture": first["architecture_id"],
             "dataset": first["dataset_id"],
-            "granularity": method.granularity,
+            "granularity": first.get("granularity", method.granularity),
             "scope": method.scope,
             "schedule": method.schedule,
             "accuracy": {
