@@ -24,10 +24,11 @@ def surname(author: str) -> str:
 
 
 def title_word(title: str) -> str:
-    """The first word of the title that is not a stopword, capitalised: 'HRank: Filter ...' -> 'Hrank'."""
+    """The first word of the title that starts with a letter and is not a stopword, capitalised:
+    'HRank: Filter ...' -> 'Hrank'; '1xN Pattern for ...' -> 'Pattern'."""
     for raw in re.split(r"[\s:/-]+", title):
         word = _ascii_letters(raw)
-        if word and word.lower() not in STOPWORDS:
+        if word and word[0].isalpha() and word.lower() not in STOPWORDS:
             return word[:1].upper() + word[1:].lower()
     return "Untitled"
 

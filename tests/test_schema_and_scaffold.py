@@ -49,6 +49,7 @@ def test_methods_use_the_eight_categories_of_vadera_and_ameen():
         ("Mingbao Lin", 2020, "HRank: Filter Pruning using High-Rank Feature Map", "Lin2020Hrank"),
         ("He, Yang", 2019, "Filter Pruning via Geometric Median", "He2019Filter"),
         ("Yann LeCun", 1990, "Optimal Brain Damage", "LeCun1990Optimal"),
+        ("Mingbao Lin", 2022, "1×N Pattern for Pruning Convolutional Neural Networks", "Lin2022Pattern"),
         ("Hugo Tessier", 2022, "Rethinking Weight Decay for Efficient Neural Network Pruning", "Tessier2022Rethinking"),
     ],
 )
