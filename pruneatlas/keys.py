@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+from pruneatlas.safe_yaml import load_yaml_file
 
 STOPWORDS = frozenset(
     {"a", "an", "the", "on", "of", "for", "to", "towards", "toward", "in", "into", "with", "via", "by", "and",
@@ -23,15 +27,49 @@ def surname(author: str) -> str:
     return letters[:1].upper() + letters[1:] if letters else "Anonymous"
 
 
-def title_word(title: str) -> str:
-    """The first word of the title that starts with a letter and is not a stopword, capitalised:
-    'HRank: Filter ...' -> 'Hrank'; '1xN Pattern for ...' -> 'Pattern'."""
+def title_words(title: str) -> list[str]:
+    """The title's words that start with a letter and are not stopwords, capitalised:
+    'HRank: Filter ...' -> ['Hrank', 'Filter', ...]; '1xN Pattern for ...' -> ['Pattern', ...]."""
+    words = []
     for raw in re.split(r"[\s:/-]+", title):
         word = _ascii_letters(raw)
         if word and word[0].isalpha() and word.lower() not in STOPWORDS:
-            return word[:1].upper() + word[1:].lower()
-    return "Untitled"
+            words.append(word[:1].upper() + word[1:].lower())
+    return words or ["Untitled"]
 
 
-def paper_key(first_author: str, year: int, title: str) -> str:
-    return f"{surname(first_author)}{year}{title_word(title)}"
+def paper_key(first_author: str, year: int, title: str, taken: Callable[[str], bool] = lambda key: False) -> str:
+    """<Surname><Year><FirstWord>; when `taken(key)` says another paper holds it, more title words are added
+    ('The Lottery Ticket Hypothesis at Scale' -> Frankle2019LotteryScale beside Frankle2019Lottery)."""
+    words = title_words(title)
+    key = f"{surname(first_author)}{year}{words[0]}"
+    for word in words[1:]:
+        if not taken(key):
+            break
+        key += word
+    return key
+
+
+def normalised_title(title: str) -> str:
+    """Case, spacing and punctuation removed: two spellings of one title compare equal."""
+    return re.sub(r"[^a-z0-9]", "", title.lower())
+
+
+def held_by_another_paper(folder: Path, title: str) -> Callable[[str], bool]:
+    """A `taken` test for `paper_key`: the key's file in `folder` exists for a different title.
+
+    The same title means the same paper, whose file the caller should add to.
+    """
+
+    def taken(key: str) -> bool:
+        path = folder / f"{key}.yaml"
+        if not path.exists():
+            return False
+        try:
+            existing = load_yaml_file(path)
+        except ValueError:
+            return True
+        title_there = existing.get("title", "") if isinstance(existing, dict) else ""
+        return normalised_title(str(title_there)) != normalised_title(title)
+
+    return taken

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pruneatlas import paths
 from pruneatlas.atomic import atomic_write_text
-from pruneatlas.keys import paper_key
+from pruneatlas.keys import held_by_another_paper, paper_key
 from pruneatlas.safe_yaml import dump_yaml
 
 RESULT_TEMPLATE = """\
@@ -38,8 +38,12 @@ RESULT_TEMPLATE = """\
 """
 
 
+def key_for(first_author: str, year: int, title: str) -> str:
+    return paper_key(first_author, year, title, held_by_another_paper(paths.PAPERS, title))
+
+
 def skeleton(first_author: str, year: int, title: str, venue: str | None = None, url: str | None = None) -> str:
-    key = paper_key(first_author, year, title)
+    key = key_for(first_author, year, title)
     header = {"key": key, "title": title, "authors": [first_author], "year": year}
     if venue:
         header["venue"] = venue
@@ -55,7 +59,7 @@ def skeleton(first_author: str, year: int, title: str, venue: str | None = None,
 
 def write_skeleton(first_author: str, year: int, title: str, venue: str | None = None, url: str | None = None) -> Path:
     text = skeleton(first_author, year, title, venue, url)
-    target = paths.PAPERS / f"{paper_key(first_author, year, title)}.yaml"
+    target = paths.PAPERS / f"{key_for(first_author, year, title)}.yaml"
     if target.exists():
         raise FileExistsError(f"{target.name} already exists in {target.parent}: add your results to it")
     atomic_write_text(target, text)

@@ -73,3 +73,19 @@ def test_cli_new_writes_the_skeleton_once(tmp_path: Path, monkeypatch: pytest.Mo
     assert first.exit_code == 0 and (tmp_path / "Li2017Pruning.yaml").exists()
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_a_different_paper_with_the_same_author_year_and_word_gets_a_longer_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from pruneatlas import paths
+    from pruneatlas.scaffold import write_skeleton
+
+    monkeypatch.setattr(paths, "PAPERS", tmp_path)
+    first = write_skeleton(
+        "Jonathan Frankle", 2019, "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Networks"
+    )
+    second = write_skeleton("Jonathan Frankle", 2019, "The Lottery Ticket Hypothesis at Scale")
+    assert (first.stem, second.stem) == ("Frankle2019Lottery", "Frankle2019LotteryTicket")
+    with pytest.raises(FileExistsError, match="add your results to it"):
+        write_skeleton("Jonathan Frankle", 2019, "The lottery ticket hypothesis at scale")

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from pruneatlas import paths
 from pruneatlas.checks import WAIVABLE_FIELDS, value_problems
 from pruneatlas.importers.merge import merge_results
-from pruneatlas.keys import paper_key
+from pruneatlas.keys import held_by_another_paper, normalised_title, paper_key
 from pruneatlas.models import Result
 from pruneatlas.safe_yaml import load_yaml_file
 from pruneatlas.vocab import Vocabularies, load_vocabularies
@@ -234,14 +234,14 @@ def _bib_field(bibtex: str, name: str) -> str | None:
     return re.sub(r"\s+", " ", match.group(1)).strip(" {}") if match else None
 
 
-def paper_header(paper: pd.Series) -> dict[str, Any]:
+def paper_header(paper: pd.Series, folder: Path) -> dict[str, Any]:
     bibtex = str(paper["BibTeX"]).strip().strip("'\"").strip() if pd.notna(paper["BibTeX"]) else ""
     title = _bib_field(bibtex, "title") or str(paper["Name"])
     authors_text = _bib_field(bibtex, "author") or str(paper["AuthorName"])
     authors = [a.strip() for a in re.split(r"\s+and\s+", authors_text) if a.strip()]
     year = int(str(paper["Date"]).split("-")[0])
     header = {
-        "key": paper_key(authors[0], year, title),
+        "key": paper_key(authors[0], year, title, held_by_another_paper(folder, title)),
         "title": title,
         "authors": authors,
         "year": year,
@@ -250,10 +250,6 @@ def paper_header(paper: pd.Series) -> dict[str, Any]:
         "license_note": LICENSE_NOTE,
     }
     return {k: v for k, v in header.items() if v is not None}
-
-
-def _normalised_title(title: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", title.lower())
 
 
 def existing_files_by_title(folder: Path) -> dict[str, Path]:
@@ -265,7 +261,7 @@ def existing_files_by_title(folder: Path) -> dict[str, Path]:
         except ValueError:
             continue
         if isinstance(raw, dict) and isinstance(raw.get("title"), str):
-            found.setdefault(_normalised_title(raw["title"]), path)
+            found.setdefault(normalised_title(raw["title"]), path)
     return found
 
 
@@ -290,8 +286,8 @@ def import_shrinkbench(source: Path, target: Path | None = None) -> ImportReport
         by_paper[row["Paper"]].append(result)
     titles = existing_files_by_title(target)
     for name, rows in sorted(by_paper.items()):
-        header = paper_header(papers.loc[name])
-        path = titles.get(_normalised_title(header["title"]), target / f"{header['key']}.yaml")
+        header = paper_header(papers.loc[name], target)
+        path = titles.get(normalised_title(header["title"]), target / f"{header['key']}.yaml")
         report.added += merge_results(path, header, rows, BANNER)
         report.imported += len(rows)
         report.papers.add(path.stem)
