@@ -13,7 +13,7 @@ import hashlib
 import json
 from typing import Annotated, Any, Union
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from reproduce.datasets import DataOptions, split_name
 from reproduce.hparams import Frozen, TrainingConfig
@@ -42,6 +42,17 @@ class RunConfig(Frozen):
 
         MODELS.get(value)
         return value
+
+    @field_validator("arch_options")
+    @classmethod
+    def _known_options(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        """Checked now, and stored without defaults, so spelling out a default keeps the hash."""
+        from reproduce.models import MODELS
+
+        arch = info.data.get("arch")
+        if arch is None:
+            return value
+        return MODELS.get(arch).parse_options(value).model_dump(mode="json", exclude_defaults=True)
 
     @field_validator("dataset")
     @classmethod

@@ -32,8 +32,8 @@ class DataOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     resize: int | None = Field(None, ge=4, description="Resize images to this square size (e.g. 32 for LeNet-5 SWD)")
     augment: bool | None = Field(None, description="Random crop and flip; default: on for CIFAR, off otherwise")
-    train_subset: int | None = Field(None, ge=1, description="Use only the first N training images")
-    test_subset: int | None = Field(None, ge=1, description="Use only the first N test images")
+    train_subset: int | None = Field(None, ge=1, description="Use N training images (a fixed random subset)")
+    test_subset: int | None = Field(None, ge=1, description="Use N test images (a fixed random subset)")
     path: str | None = Field(None, description="imagefolder: the folder with train/ and test/ (or val/)")
     atlas_id: str | None = Field(None, description="imagefolder: the atlas dataset id its rows use")
 
@@ -63,8 +63,17 @@ def _candidate_roots(root: Path | None, marker: str) -> Path:
     return default_root()
 
 
+def subset_indices(total: int, n: int | None) -> torch.Tensor | None:
+    """A fixed random choice of n of `total` items (seed 0, whatever the run's seed), in their original order:
+    the first n of a class-sorted folder would hold a single class."""
+    if not n or n >= total:
+        return None
+    return torch.randperm(total, generator=torch.Generator().manual_seed(0))[:n].sort().values
+
+
 def _subset(x: torch.Tensor, y: torch.Tensor, n: int | None) -> tuple[torch.Tensor, torch.Tensor]:
-    return (x[:n], y[:n]) if n else (x, y)
+    idx = subset_indices(len(y), n)
+    return (x, y) if idx is None else (x[idx], y[idx])
 
 
 def _resize(x: torch.Tensor, size: int | None) -> torch.Tensor:
@@ -148,15 +157,20 @@ def _cifar10_jpeg(options: DataOptions, root: Path | None, _download: bool) -> D
     if not cache.exists():
         if not tarball.exists():
             raise FileNotFoundError(f"{tarball} not found: cifar10-jpeg is only the local JPEG copy")
-        splits: dict[str, tuple[list[torch.Tensor], list[int]]] = {"train": ([], []), "test": ([], [])}
-        with tarfile.open(tarball) as archive:
-            members = sorted((m for m in archive.getmembers() if m.name.endswith(".jpg")), key=lambda m: m.name)
-            classes = sorted({Path(m.name).parent.name for m in members})
-            for member in members:
-                split, label = Path(member.name).parts[-3], Path(member.name).parent.name
-                image = Image.open(archive.extractfile(member)).convert("RGB")  # type: ignore[arg-type]
-                splits[split][0].append(torch.frombuffer(bytearray(image.tobytes()), dtype=torch.uint8))
-                splits[split][1].append(classes.index(label))
+        found: dict[str, list[tuple[str, str, torch.Tensor]]] = {"train": [], "test": []}
+        with tarfile.open(tarball, "r|gz") as archive:  # a stream: read in archive order, never seek back
+            for member in archive:
+                if not member.name.endswith(".jpg"):
+                    continue
+                path = Path(member.name)
+                image = Image.open(io.BytesIO(archive.extractfile(member).read())).convert("RGB")  # type: ignore[union-attr]
+                pixels = torch.frombuffer(bytearray(image.tobytes()), dtype=torch.uint8)
+                found[path.parts[-3]].append((path.parent.name, path.name, pixels))
+        classes = sorted({label for items in found.values() for label, _, _ in items})
+        splits = {}
+        for split, items in found.items():
+            items.sort(key=lambda item: (item[0], item[1]))  # a fixed order whatever the archive's
+            splits[split] = ([p for _, _, p in items], [classes.index(label) for label, _, _ in items])
         tensors = {
             k: (torch.stack(xs).view(-1, 32, 32, 3).permute(0, 3, 1, 2).contiguous(), torch.tensor(ys))
             for k, (xs, ys) in splits.items()
@@ -187,10 +201,10 @@ def _imagefolder(options: DataOptions, _root: Path | None, _download: bool) -> D
     test_tf = T.Compose([T.Resize(int(size * 256 / 224)), T.CenterCrop(size)])
     train = torchvision.datasets.ImageFolder(str(base / "train"), T.Compose([train_tf, T.ToTensor(), norm]))
     test = torchvision.datasets.ImageFolder(str(test_dir), T.Compose([test_tf, T.ToTensor(), norm]))
-    if options.train_subset:
-        train = torch.utils.data.Subset(train, range(min(options.train_subset, len(train))))  # type: ignore[assignment]
-    if options.test_subset:
-        test = torch.utils.data.Subset(test, range(min(options.test_subset, len(test))))  # type: ignore[assignment]
+    if (idx := subset_indices(len(train), options.train_subset)) is not None:
+        train = torch.utils.data.Subset(train, idx.tolist())  # type: ignore[assignment]
+    if (idx := subset_indices(len(test), options.test_subset)) is not None:
+        test = torch.utils.data.Subset(test, idx.tolist())  # type: ignore[assignment]
     classes = len(train.classes) if hasattr(train, "classes") else len(train.dataset.classes)  # type: ignore[attr-defined]
     return DataBundle(
         f"imagefolder:{base}", LoaderSplit(train), LoaderSplit(test), classes, (3, size, size), options.atlas_id

@@ -56,6 +56,9 @@ class LotteryTicket(Method[LotteryTicketConfig]):
 
     def run(self, ctx: Context, sparsity: float) -> None:
         cfg = self.config
+        steps = ctx.training.epochs * ctx.data.train.num_batches(ctx.training.batch_size)
+        if cfg.rewind_step > steps:
+            raise ValueError(f"rewind_step {cfg.rewind_step} is beyond the dense run's {steps} steps")
         ctx.pretrain(snapshot_steps=[cfg.rewind_step])
         rewind_to = ctx.dense_snapshot(cfg.rewind_step)
         for k, target in enumerate(rounds(sparsity, cfg.per_round), start=1):

@@ -159,3 +159,11 @@ def test_reproduce_is_reachable_from_the_base_cli_when_registered() -> None:
         pytest.skip("pruneatlas/cli.py does not register `reproduce` yet")
     result = CliRunner().invoke(base, ["reproduce", "list"])
     assert result.exit_code == 0 and "magnitude" in result.output
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (paths.ROOT / "reproduce" / "README.md").read_text()
+    names = [f"pruneatlas reproduce {name}" for name in group.commands]
+    names += [f"pruneatlas reproduce recipes {name}" for name in group.commands["recipes"].commands]
+    missing = [name for name in names if name not in readme]
+    assert not missing, f"undocumented in reproduce/README.md: {missing}"

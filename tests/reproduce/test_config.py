@@ -53,6 +53,16 @@ def test_spelling_out_a_default_does_not_change_the_hash() -> None:
     assert run_hash(short) == run_hash(spelled)
 
 
+def test_architecture_options_are_checked_and_their_defaults_dropped() -> None:
+    plain = make_config("magnitude", "mlp", "digits", 0.9)
+    spelled = make_config("magnitude", "mlp", "digits", 0.9, arch_options={"widths": [300, 100]})
+    assert run_hash(plain) == run_hash(spelled)
+    with pytest.raises(ValidationError, match="widths"):
+        make_config("magnitude", "mlp", "digits", 0.9, arch_options={"widths": "wide"})
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        make_config("magnitude", "resnet20", "cifar10", 0.9, arch_options={"depth": 3})
+
+
 def test_seed_changes_the_run_but_not_the_group_or_method_the_dense_run() -> None:
     a = make_config("magnitude", "mlp", "digits", 0.9, seed=0)
     b = make_config("magnitude", "mlp", "digits", 0.9, seed=1)

@@ -41,6 +41,9 @@ def test_crop_flip_is_seeded_and_keeps_shapes() -> None:
 def test_subsets_and_resize_change_what_is_loaded() -> None:
     data = load_dataset("digits", DataOptions(train_subset=100, test_subset=50, resize=16))
     assert (len(data.train), len(data.test), data.input_shape) == (100, 50, (1, 16, 16))
+    assert len(set(data.train.y.tolist())) == 10  # a fixed random subset, not the head of a sorted list
+    again = load_dataset("digits", DataOptions(train_subset=100))
+    assert torch.equal(again.train.y, data.train.y)
 
 
 @pytest.mark.skipif(not (paths.SHARED / "datasets" / "MNIST" / "raw").exists(), reason="no local MNIST copy")

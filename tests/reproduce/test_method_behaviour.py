@@ -231,3 +231,20 @@ def test_incop_information_flow_variant_runs(run, toy_config) -> None:
     metrics = run(toy_config("incop", 0.2, method_params={"flow": "if", "epsilon": 1e9, "max_epochs": 2}))
     assert metrics["method_metrics"]["epochs_per_iteration"] == [1]
     assert len(metrics["method_metrics"]["flow_dense"]) == 2  # 3 hooked layers -> 2 consecutive pairs
+
+
+@pytest.mark.parametrize(("p", "q", "index", "retained"), [(1.0, 2.0, 0.202, 0.637), (0.5, 1.0, 0.153, 0.847)])
+def test_incop_sap_rule_prunes_as_the_pq_index_dictates(p: float, q: float, index: float, retained: float) -> None:
+    """For Gaussian weights the PQ-index and the first SAP step match the reference note's simulation."""
+    from reproduce.methods.incop import pq_index, sap_prune_count
+
+    w = torch.randn(200_000, generator=torch.Generator().manual_seed(0))
+    assert pq_index(w, p, q) == pytest.approx(index, abs=0.002)
+    kept = 1 - sap_prune_count(w, p, q, eta=0.0, gamma=1.0, beta=0.9) / w.numel()
+    assert kept == pytest.approx(retained, abs=0.003)
+
+
+def test_incop_with_the_sap_rule_prunes_less_each_round_than_its_first_step(run, toy_config) -> None:
+    metrics = run(toy_config("incop", 0.5, method_params={"rule": "sap", "epsilon": 1e9, "max_iterations": 3}))
+    assert 0.0 < metrics["achieved"] <= 0.5
+    assert metrics["method_metrics"]["iterations"] <= 3
