@@ -31,4 +31,5 @@ def data_roots() -> list[Path]:
     override = os.environ.get("PRUNEATLAS_DATA")
     if override:
         return [Path(part).resolve() for part in override.split(os.pathsep) if part]
-    return [PAPERS, REPRODUCED]
+    # git keeps no empty folder, so a fresh clone has no data/reproduced/ until a re-run writes one.
+    return [folder for folder in (PAPERS, REPRODUCED) if folder.is_dir()]

@@ -18,9 +18,12 @@ DROP_COLOUR = "#c0392b"
 
 
 def figure4(data: pd.DataFrame, order: Sequence[str], title: str, metric: str = "top1") -> alt.LayerChart:
-    """Vadera & Ameen's Figure 4: % parameters and % FLOPs removed per method (bars), accuracy drop (line)."""
+    """Vadera & Ameen's Figure 4: % parameters and % FLOPs removed per method (bars), accuracy drop (line).
+
+    `data` has one row per bar group with a unique `label`; `order` lists the labels left to right.
+    """
     bars = data.melt(
-        id_vars=["method_label", "method_paper", "sources"],
+        id_vars=["label", "method_label", "method_paper", "sources"],
         value_vars=["params_reduction_pct", "flops_reduction_pct"],
         var_name="measure",
         value_name="reduction",
@@ -28,14 +31,16 @@ def figure4(data: pd.DataFrame, order: Sequence[str], title: str, metric: str = 
     bars["measure"] = bars["measure"].map(
         {"params_reduction_pct": "Parameters removed", "flops_reduction_pct": "FLOPs removed"}
     )
-    x = alt.X("method_label:N", sort=list(order), title="Method (label as printed)", axis=alt.Axis(labelAngle=-40))
+    x = alt.X(
+        "label:N", sort=list(order), title="Method (label as printed)", axis=alt.Axis(labelAngle=-40, labelLimit=160)
+    )
     reduction = (
         alt.Chart(bars)
         .mark_bar(opacity=0.85)
         .encode(
             x=x,
             xOffset=alt.XOffset("measure:N", sort=list(REDUCTION_COLOURS)),
-            y=alt.Y("reduction:Q", title="Reduction (%)", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("reduction:Q", title="Reduction (%)", scale=alt.Scale(domain=[0, 100]), stack=None),
             color=alt.Color(
                 "measure:N",
                 title=None,
@@ -92,7 +97,11 @@ def frontier(points: pd.DataFrame, x: str, colour: str, title: str) -> alt.Layer
         y=alt.Y("acc_drop:Q", title=AXIS_TITLES["acc_drop"]),
     )
     dots = base.mark_point(filled=True).encode(
-        color=alt.Color(f"{colour}:N", title=colour.replace("_", " ").capitalize()),
+        color=alt.Color(
+            f"{colour}:N",
+            title=colour.replace("_", " ").capitalize(),
+            scale=alt.Scale(scheme="tableau10" if points[colour].nunique() <= 10 else "tableau20"),
+        ),
         shape=alt.Shape("on_front:N", title="On the front", scale=alt.Scale(domain=[True, False])),
         size=alt.condition("datum.on_front", alt.value(110), alt.value(45)),
         tooltip=[
@@ -148,7 +157,7 @@ def reproductions(pairs: pd.DataFrame) -> alt.LayerChart:
         value_name="accuracy",
     ).dropna(subset=["accuracy"])
     long["who"] = long["who"].map({"claim_pruned": "Published", "rerun_pruned": "Our re-run"})
-    y = alt.Y("claim_id:N", title="Published result")
+    y = alt.Y("claim_id:N", title="Published result", axis=alt.Axis(labelLimit=320))
     rule = alt.Chart(pairs).mark_rule(color="grey").encode(y=y, x="claim_pruned:Q", x2="rerun_pruned:Q")
     dots = (
         alt.Chart(long)
@@ -156,7 +165,12 @@ def reproductions(pairs: pd.DataFrame) -> alt.LayerChart:
         .encode(
             y=y,
             x=alt.X("accuracy:Q", title="Pruned accuracy (%)", scale=alt.Scale(zero=False)),
-            color=alt.Color("who:N", title=None, legend=alt.Legend(orient="top")),
+            color=alt.Color(
+                "who:N",
+                title=None,
+                scale=alt.Scale(domain=["Published", "Our re-run"], range=["#4c78a8", "#e45756"]),
+                legend=alt.Legend(orient="top"),
+            ),
             tooltip=["claim_label:N", "who:N", alt.Tooltip("accuracy:Q", format=".2f")],
         )
     )

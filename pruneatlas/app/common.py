@@ -7,9 +7,11 @@ served from memory. The connection is opened read-only and locked down (`pruneat
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -17,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from pruneatlas import export, paths
-from pruneatlas.build import BuildError, build, input_hash
+from pruneatlas.build import BuildError, build, input_hash, last_good_build
 from pruneatlas.problems import Problem
 
 # The columns a results table shows first; the rest are one click away.
@@ -29,6 +31,13 @@ TABLE_COLUMNS = [
 
 COLUMN_CONFIG = {
     "paper_key": st.column_config.TextColumn("Paper"),
+    "result_id": st.column_config.TextColumn("Result id"),
+    "method": st.column_config.TextColumn("Method"),
+    "category": st.column_config.TextColumn("Category"),
+    "granularity": st.column_config.TextColumn("Granularity"),
+    "architecture": st.column_config.TextColumn("Architecture"),
+    "dataset": st.column_config.TextColumn("Dataset"),
+    "locator": st.column_config.TextColumn("Where"),
     "year": st.column_config.NumberColumn("Year", format="%d"),
     "method_label": st.column_config.TextColumn("Label (as printed)"),
     "norm_metric": st.column_config.TextColumn("Metric"),
@@ -53,11 +62,8 @@ def _build_for(inputs: str) -> tuple[Path | None, list[Problem]]:
         return build().path, []
     except BuildError as exc:
         return None, exc.problems
-
-
-def _last_good_build() -> Path | None:
-    builds = sorted(paths.cache_dir().glob("atlas-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
-    return builds[0] if builds else None
+    except ValueError as exc:  # VocabularyError, YamlError: a file in schema/ is broken, nothing can be checked
+        return None, [Problem("schema/", "-", "(file)", str(exc))]
 
 
 def _problem_frame(problems: list[Problem]) -> pd.DataFrame:
@@ -75,7 +81,7 @@ def database() -> Path:
         path, problems = _build_for(input_hash(paths.data_roots()))
     if path is not None:
         return path
-    fallback = _last_good_build()
+    fallback = last_good_build()
     message = (
         f"The data has {len(problems)} error(s), so the atlas was not rebuilt. Fix them with `pruneatlas validate`."
     )
@@ -90,21 +96,31 @@ def database() -> Path:
     return fallback
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
+@contextlib.contextmanager
+def connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only, locked-down connection of one's own, closed after use.
+
+    One per query (about 15 ms to open) rather than one shared: a shared DuckDB connection used from two script
+    threads at once (a page still running while the next one starts) can crash the server.
+    """
     from pruneatlas.sql import connect_readonly
 
-    return connect_readonly(Path(path))
+    con = connect_readonly(path)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
-def cursor(path: Path) -> duckdb.DuckDBPyConnection:
-    """A cursor of its own on the shared read-only connection: safe across sessions, interruptible alone."""
-    return _connection(str(path)).cursor()
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_data(show_spinner=False, max_entries=16)
 def _query(path: str, sql: str) -> pd.DataFrame:
-    return cursor(Path(path)).sql(sql).df()
+    with connection(Path(path)) as con:
+        return con.execute(sql).df()
+
+
+def query(path: Path, sql: str) -> pd.DataFrame:
+    """Rows of a fixed query of the app's own (never user text: that goes through the SQL page), cached per build."""
+    return _query(str(path), sql)
 
 
 def results(path: Path) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from pruneatlas import analyses
 from pruneatlas.app import charts, common
 
 SURVEY_PANELS = [("alexnet", "imagenet"), ("resnet50", "imagenet"), ("resnet56", "cifar10"), ("vgg16-cifar", "cifar10")]
+DEFAULT_LIMIT = 25  # the survey's panels show about a dozen methods; more bars than this cannot be read
 SORTS = {
     "flops_reduction_pct": "FLOPs removed (most first)",
     "params_reduction_pct": "Parameters removed (most first)",
@@ -28,12 +29,20 @@ def figure4_rows(frame: pd.DataFrame, architecture: str, dataset: str, metric: s
         con.close()
 
 
+def with_display_labels(data: pd.DataFrame) -> pd.DataFrame:
+    """A `label` per bar group: the printed label, plus its paper where two papers print the same one ("Ours")."""
+    shared = data["method_label"].duplicated(keep=False)
+    labelled = data.copy()
+    labelled["label"] = data["method_label"].where(~shared, data["method_label"] + " [" + data["method_paper"] + "]")
+    return labelled
+
+
 def label_order(data: pd.DataFrame, sort_by: str) -> list[str]:
-    """Method labels in display order: reductions high to low, drops low to high, missing values last."""
-    by = [sort_by] if sort_by == "method_label" else [sort_by, "method_label"]
+    """Bar labels in display order: reductions high to low, drops low to high, missing values last."""
+    by = ["label"] if sort_by == "method_label" else [sort_by, "label"]
     ascending = [sort_by in ("acc_drop", "method_label"), True][: len(by)]
     ordered = data.sort_values(by, ascending=ascending, na_position="last")
-    return list(dict.fromkeys(ordered["method_label"]))
+    return list(dict.fromkeys(ordered["label"]))
 
 
 def _pairs(frame: pd.DataFrame, metric: str) -> list[tuple[str, str]]:
@@ -46,14 +55,21 @@ def _pairs(frame: pd.DataFrame, metric: str) -> list[tuple[str, str]]:
     return [*[p for p in SURVEY_PANELS if p not in present], *present]
 
 
-def panel(path: Path, frame: pd.DataFrame, pair: tuple[str, str], metric: str, sweep: bool, sort_by: str) -> None:
+def panel(
+    path: Path, frame: pd.DataFrame, pair: tuple[str, str], metric: str, sweep: bool, sort_by: str, limit: int
+) -> None:
     architecture, dataset = pair
     title = common.pair_label(frame, architecture, dataset)
     data = figure4_rows(frame, architecture, dataset, metric, sweep)
     if data.empty:
         st.info(f"{title}: no {metric} rows with a parameter or FLOP reduction yet.")
         return
-    st.altair_chart(charts.figure4(data, label_order(data, sort_by), title, metric), width="stretch")
+    data = with_display_labels(data)
+    order = label_order(data, sort_by)
+    shown = data[data["label"].isin(order[:limit])]
+    st.altair_chart(charts.figure4(shown, order[:limit], title, metric), width="stretch")
+    if len(order) > limit:
+        st.caption(f"The first {limit} of {len(order)} labels in this order; raise *Labels per panel* for more.")
     with st.expander(f"{title}: {len(data)} method labels, the numbers behind the bars"):
         st.dataframe(data, hide_index=True, column_config=common.COLUMN_CONFIG)
         ids = {i for text in data["result_ids"] for i in text.split(", ")}
@@ -71,10 +87,11 @@ def render() -> None:
         "it. Re-runs are left out. The defaults are the four panels of Vadera & Ameen (2021), Figure 4."
     )
     metrics = sorted(frame["norm_metric"].dropna().unique()) or ["top1"]
-    c1, c2, c3 = st.columns([1, 2, 1])
+    c1, c2, c3, c4 = st.columns([1, 2, 1, 1])
     metric = c1.selectbox("Metric", metrics, index=metrics.index("top1") if "top1" in metrics else 0, key="cmp-metric")
     sort_by = c2.selectbox("Sort bars by", list(SORTS), format_func=SORTS.get, key="cmp-sort")
-    sweep = c3.toggle("Include sweep rows", key="cmp-sweep")
+    limit = c3.number_input("Labels per panel", 1, 500, DEFAULT_LIMIT, 5, key="cmp-limit")
+    sweep = c4.toggle("Include sweep rows", key="cmp-sweep")
     options = _pairs(frame, metric)
     chosen = st.multiselect(
         "Architecture and dataset",
@@ -89,4 +106,4 @@ def render() -> None:
     columns = st.columns(2) if len(chosen) > 1 else [st.container()]
     for index, pair in enumerate(chosen):
         with columns[index % len(columns)]:
-            panel(path, frame, pair, metric, sweep, sort_by)
+            panel(path, frame, pair, metric, sweep, sort_by, int(limit))

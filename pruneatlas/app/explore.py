@@ -60,8 +60,7 @@ def render() -> None:
         st.info("No rows match these filters. Clear some in the sidebar.")
         return
     event = st.dataframe(
-        shown,
-        column_order=[*common.TABLE_COLUMNS, *extra],
+        shown[[*common.TABLE_COLUMNS, *extra]],  # only what is shown travels to the browser
         column_config=common.COLUMN_CONFIG,
         hide_index=True,
         on_select="rerun",

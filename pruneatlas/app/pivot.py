@@ -46,7 +46,7 @@ def render() -> None:
     st.title("Pivot")
     st.caption(
         "Rows × columns with totals. The default — architectures × datasets, counting results — is the table of "
-        "Vadera & Ameen (2021), Appendix D, over everything in the atlas."
+        "Vadera & Ameen (2021), Appendix D, over every row the filters keep (sweep rows are out unless switched on)."
     )
     with st.sidebar:
         st.subheader("Filters")
@@ -67,11 +67,10 @@ def render() -> None:
     value = value_spec(aggregate, column)
     wide = pivot_frame(rows, row, col, value)
     st.caption(f"**{value}** over {len(rows)} rows; the last row and column are totals (blank: no rows).")
-    number_format = "%d" if aggregate == "count" else "%.2f"
-    st.dataframe(
-        wide,
-        column_config={c: st.column_config.NumberColumn(format=number_format) for c in wide.columns},
-        height=min(38 + 35 * (len(wide) + 1), 700),
-    )
+    if aggregate == "count":  # blanks read faster than zeros, as in the survey's table
+        styled = wide.style.format(lambda v: "" if v == 0 else f"{v:d}")
+    else:
+        styled = wide.style.format(precision=2, na_rep="")
+    st.dataframe(styled, height=min(3 + 35 * (len(wide) + 1), 700))
     st.caption("CSV and Parquet hold the pivot; LaTeX and BibTeX hold the rows it counts, each citing its paper.")
     common.downloads(path, wide.reset_index(), "pivot", rows=rows)

@@ -25,6 +25,14 @@ COLUMNS = [
     "wall_time_s",
 ]  # fmt: skip
 CONFIG = {
+    "claim_id": st.column_config.TextColumn("Published result"),
+    "claim_label": st.column_config.TextColumn("Label"),
+    "architecture": st.column_config.TextColumn("Architecture"),
+    "dataset": st.column_config.TextColumn("Dataset"),
+    "metric": st.column_config.TextColumn("Metric"),
+    "claim_baseline": st.column_config.NumberColumn("Published baseline (%)", format="%.2f"),
+    "rerun_baseline": st.column_config.NumberColumn("Re-run baseline (%)", format="%.2f"),
+    "rerun_runs": st.column_config.NumberColumn("Runs", format="%d"),
     "claim_pruned": st.column_config.NumberColumn("Published (%)", format="%.2f"),
     "rerun_pruned": st.column_config.NumberColumn("Re-run (%)", format="%.2f"),
     "rerun_std": st.column_config.NumberColumn("Re-run ± std", format="%.2f"),

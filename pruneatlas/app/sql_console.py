@@ -19,15 +19,13 @@ ORDER BY acc_drop"""
 
 def run(path: Path, sql: str) -> tuple[pd.DataFrame, bool]:
     """Rows and whether the cap cut them, or QueryRefused; any other failure is reported the same way."""
-    con = common.cursor(path)
     try:
-        return run_select(con, sql, DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S)
+        with common.connection(path) as con:
+            return run_select(con, sql, DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S)
     except QueryRefused:
         raise
     except Exception as exc:
         raise QueryRefused(f"{type(exc).__name__}: {exc}") from None
-    finally:
-        con.close()
 
 
 def render() -> None:
@@ -39,7 +37,7 @@ def render() -> None:
         f"is stopped after {DEFAULT_TIMEOUT_S:g} s."
     )
     with st.expander("Columns of `results`"):
-        columns = common.cursor(path).sql("DESCRIBE results").df()[["column_name", "column_type"]]
+        columns = common.query(path, "DESCRIBE results")[["column_name", "column_type"]]
         st.dataframe(columns, hide_index=True, height=300)
     with st.form("sql-form"):
         sql = st.text_area("Query", EXAMPLE, height=160, key="sql-text")

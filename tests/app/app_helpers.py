@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from streamlit.testing.v1 import AppTest
 
 TIMEOUT_S = 30
+ATLAS = Path(__file__).parent / "atlas"
+ROOTS = [ATLAS / "papers", ATLAS / "reproduced"]
 
 
 def page_app(module: str) -> AppTest:

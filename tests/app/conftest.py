@@ -12,12 +12,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from app_helpers import ROOTS
 
 from pruneatlas.build import build
 from pruneatlas.sql import connect_readonly
-
-ATLAS = Path(__file__).parent / "atlas"
-ROOTS = [ATLAS / "papers", ATLAS / "reproduced"]
 
 
 def _set_env(roots: list[Path], cache: Path) -> dict[str, str | None]:
@@ -47,7 +45,8 @@ def atlas_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture
 def con(atlas_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = connect_readonly(atlas_path)
+    """The current build of the fixture atlas (rebuilt if schema/ or the code changed since the session began)."""
+    connection = connect_readonly(build(ROOTS).path)
     yield connection
     connection.close()
 

@@ -6,8 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from app_helpers import TIMEOUT_S, no_exceptions, page_app
-from conftest import ROOTS
+from app_helpers import ROOTS, TIMEOUT_S, no_exceptions, page_app
 from streamlit.testing.v1 import AppTest
 
 from pruneatlas import paths

@@ -9,7 +9,7 @@ import pandas as pd
 from app_helpers import no_exceptions, page_app
 from streamlit import dataframe_util
 
-from pruneatlas.app.compare import SURVEY_PANELS
+from pruneatlas.app.compare import SURVEY_PANELS, label_order, with_display_labels
 
 
 def _chart_frames(element) -> list[pd.DataFrame]:
@@ -65,3 +65,16 @@ def test_sorting_and_a_custom_pair(atlas_path) -> None:
     at.toggle(key="cmp-sweep").set_value(True).run()
     (chart,) = _charts(at).values()
     assert "GMP 80%" in set(_chart_frames(chart)[1]["method_label"])
+
+
+def test_labels_printed_by_two_papers_get_their_paper() -> None:
+    data = pd.DataFrame(
+        {
+            "method_label": ["Ours", "Ours", "ThiNet"],
+            "method_paper": ["A2020X", "B2021Y", "Luo2017Thinet"],
+            "flops_reduction_pct": [50.0, 60.0, None],
+        }
+    )
+    labelled = with_display_labels(data)
+    assert labelled["label"].tolist() == ["Ours [A2020X]", "Ours [B2021Y]", "ThiNet"]
+    assert label_order(labelled, "flops_reduction_pct") == ["Ours [B2021Y]", "Ours [A2020X]", "ThiNet"]

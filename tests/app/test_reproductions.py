@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from app_helpers import no_exceptions, page_app
-from conftest import ATLAS
+from app_helpers import ATLAS, no_exceptions, page_app
 
 
 def test_claim_beside_rerun_with_gap(atlas_path) -> None:

@@ -1,0 +1,135 @@
+"""First render of every explorer page on the full data, each in a fresh process: `python bench/bench_app.py`.
+
+A fresh process stands for the first visit after `streamlit run app.py`: Streamlit is imported (the server did
+that at start), but nothing of the app is, and every st.cache is empty. The DuckDB build is made beforehand
+(it is cached by input hash, so the server would reuse it too) and its time is printed on its own line.
+
+The data is first copied to a temporary snapshot (PRUNEATLAS_DATA, PRUNEATLAS_CACHE), so curators editing
+data/ during the run cannot trigger rebuilds in the middle of a measurement; --live measures data/ in place.
+
+For each page it prints the median over --repeat fresh processes of
+  script  the page script itself, from its first line to its last element (what the first visitor waits for),
+  apptest the whole AppTest run around it (adds Streamlit's own set-up: component scan, message handling),
+  warm    a second run in the same process (caches filled: every later visit and every widget change),
+and ends with the Explore page's first render against the 2 s target. Options: --repeat N, --page MODULE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_S = 2.0
+TIMEOUT_S = 120
+
+
+def _script(module: str) -> str:
+    """The page as the server runs it, timed from its first line; Explore goes through app.py itself."""
+    if module == "explore":
+        body = (ROOT / "app.py").read_text(encoding="utf-8")
+    else:
+        body = f"from pruneatlas.app import {module}\n{module}.render()\n"
+    return (
+        "import time\n_bench_started = time.perf_counter()\n"
+        + body
+        + "\nimport streamlit as _st\n_st.session_state['_bench_s'] = time.perf_counter() - _bench_started\n"
+    )
+
+
+def child(module: str) -> None:
+    """One fresh process: first render and a warm rerun of one page; prints JSON."""
+    sys.path.insert(0, str(ROOT))
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(_script(module), default_timeout=TIMEOUT_S)
+    started = time.perf_counter()
+    at.run()
+    apptest = time.perf_counter() - started
+    failures = [e.value for e in at.exception] + [e.value for e in at.error]
+    script = at.session_state["_bench_s"] if "_bench_s" in at.session_state else float("nan")
+    started = time.perf_counter()
+    at.run()
+    warm = time.perf_counter() - started
+    print(json.dumps({"script": script, "apptest": apptest, "warm": warm, "failures": failures}))
+
+
+def _measure(module: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", module], cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode or not lines:
+        raise SystemExit(f"{module}: the measuring process failed:\n{done.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3, help="fresh processes per page (median reported)")
+    parser.add_argument("--page", action="append", help="only these page modules (explore, pivot, ...)")
+    parser.add_argument("--live", action="store_true", help="measure data/ in place instead of a snapshot")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    sys.path.insert(0, str(ROOT))
+    if args.live:
+        run(args)
+        return
+    from pruneatlas import paths
+
+    with tempfile.TemporaryDirectory(prefix="pruneatlas-bench-") as tmp:
+        roots = []
+        for index, root in enumerate(paths.data_roots()):
+            if root.exists():
+                roots.append(Path(shutil.copytree(root, Path(tmp) / f"root{index}-{root.name}")))
+        os.environ["PRUNEATLAS_DATA"] = os.pathsep.join(str(r) for r in roots)
+        os.environ["PRUNEATLAS_CACHE"] = str(Path(tmp) / "cache")
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
+    from pruneatlas.app import PAGES
+    from pruneatlas.build import BuildError, build
+    from pruneatlas.sql import connect_readonly
+
+    try:
+        result = build()
+    except BuildError as exc:
+        raise SystemExit(f"{exc}: the bench measures a good build; see `pruneatlas validate`") from None
+    with connect_readonly(result.path) as con:
+        rows, papers = con.execute("SELECT count(*), count(DISTINCT paper_key) FROM results").fetchone()
+    how = "cached" if result.cached else f"built in {result.seconds:.2f} s"
+    print(f"data: {rows} results from {papers} papers; DuckDB build {how} ({result.path.name})")
+    modules = args.page or [spec.module for spec in PAGES]
+    print(f"{'page':<15}{'script s':>10}{'apptest s':>11}{'warm s':>9}   (median of {args.repeat} fresh processes)")
+    explore = None
+    for module in modules:
+        runs = [_measure(module) for _ in range(args.repeat)]
+        failures = {f for run in runs for f in run["failures"]}
+        median = {k: statistics.median(run[k] for run in runs) for k in ("script", "apptest", "warm")}
+        note = f"   ERRORS: {sorted(failures)}" if failures else ""
+        print(f"{module:<15}{median['script']:>10.3f}{median['apptest']:>11.3f}{median['warm']:>9.3f}{note}")
+        if module == "explore":
+            explore = (median, max(run["apptest"] for run in runs))
+    if explore is not None:
+        median, worst = explore
+        verdict = "within" if median["apptest"] < TARGET_S else "OVER"
+        print(
+            f"Explore first render: {median['script']:.2f} s page script, {median['apptest']:.2f} s with Streamlit's "
+            f"set-up (worst {worst:.2f} s); target < {TARGET_S:.0f} s: {verdict}"
+        )
+
+
+if __name__ == "__main__":
+    main()
