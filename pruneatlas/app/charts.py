@@ -71,7 +71,8 @@ def figure4(data: pd.DataFrame, order: Sequence[str], title: str, metric: str = 
             ],
         )
     )
-    return alt.layer(reduction, drop).resolve_scale(y="independent").properties(title=title, height=340)
+    layered = alt.layer(reduction, drop).resolve_scale(y="independent")
+    return layered.properties(title=alt.TitleParams(title, anchor="start"), height=340)
 
 
 AXIS_TITLES = {
@@ -118,7 +119,7 @@ def frontier(points: pd.DataFrame, x: str, colour: str, title: str) -> alt.Layer
         .encode(x=f"{x}:Q", y="acc_drop:Q", order=f"{x}:Q")
     )
     zero = alt.Chart(pd.DataFrame({"acc_drop": [0.0]})).mark_rule(color="grey", opacity=0.5).encode(y="acc_drop:Q")
-    return alt.layer(zero, front, dots).properties(title=title, height=420)
+    return alt.layer(zero, front, dots).properties(title=alt.TitleParams(title, anchor="start"), height=420)
 
 
 def baseline_drift(baselines: pd.DataFrame, metric: str, title: str) -> alt.LayerChart:
@@ -145,7 +146,7 @@ def baseline_drift(baselines: pd.DataFrame, metric: str, title: str) -> alt.Laye
         .encode(x="median(baseline_norm):Q", tooltip=[alt.Tooltip("median(baseline_norm):Q", format=".2f")])
     )
     height = max(120, 22 * len(order))
-    return alt.layer(median, dots).properties(title=title, height=height)
+    return alt.layer(median, dots).properties(title=alt.TitleParams(title, anchor="start"), height=height)
 
 
 def reproductions(pairs: pd.DataFrame) -> alt.LayerChart:

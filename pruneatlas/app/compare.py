@@ -29,6 +29,12 @@ def figure4_rows(frame: pd.DataFrame, architecture: str, dataset: str, metric: s
         con.close()
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_figure4(path: str, architecture: str, dataset: str, metric: str, sweep: bool) -> pd.DataFrame:
+    """figure4_rows over the whole build, cached per build and panel: switching panels back and forth is free."""
+    return figure4_rows(common.results(Path(path)), architecture, dataset, metric, sweep)
+
+
 def with_display_labels(data: pd.DataFrame) -> pd.DataFrame:
     """A `label` per bar group: the printed label, plus its paper where two papers print the same one ("Ours")."""
     shared = data["method_label"].duplicated(keep=False)
@@ -60,7 +66,7 @@ def panel(
 ) -> None:
     architecture, dataset = pair
     title = common.pair_label(frame, architecture, dataset)
-    data = figure4_rows(frame, architecture, dataset, metric, sweep)
+    data = _cached_figure4(str(path), architecture, dataset, metric, sweep)
     if data.empty:
         st.info(f"{title}: no {metric} rows with a parameter or FLOP reduction yet.")
         return

@@ -110,4 +110,4 @@ def details(path: Path, row: pd.Series) -> None:
         st.dataframe(_field_table(row), hide_index=True, width="stretch")
     with right:
         keys = export.cited_keys(row.to_frame().T)
-        st.code(export.to_bibtex(keys, common.papers(path)), language="bibtex")
+        st.code(export.to_bibtex(keys, common.papers(path)), language="bibtex", wrap_lines=True)

@@ -7,6 +7,8 @@ only comparable between papers whose dense models were equally good (baseline dr
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -25,6 +27,25 @@ def frontier_points(rows: pd.DataFrame, x: str) -> pd.DataFrame:
         return analyses.pareto(con, x=x, y="acc_drop", source="rows")
     finally:
         con.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_points(path: str, architecture: str, dataset: str, metric: str, sweep: bool, x: str) -> pd.DataFrame:
+    """The published rows of one panel with their Pareto flags, cached per build and choice."""
+    return frontier_points(panel_rows(common.results(Path(path)), architecture, dataset, metric, sweep), x)
+
+
+def panel_rows(frame: pd.DataFrame, architecture: str, dataset: str, metric: str, sweep: bool) -> pd.DataFrame:
+    """Published (not re-run) rows of one architecture, dataset and metric; sweep rows only when asked for."""
+    keep = (
+        (frame["source_kind"] != "reproduced")
+        & (frame["architecture"] == architecture)
+        & (frame["dataset"] == dataset)
+        & (frame["norm_metric"] == metric)
+    )
+    if not sweep:
+        keep &= ~frame["sweep"].fillna(False).astype(bool)
+    return frame[keep]
 
 
 def baselines(rows: pd.DataFrame) -> pd.DataFrame:
@@ -71,11 +92,9 @@ def render() -> None:
     x = c4.radio("Reduction", list(X_CHOICES), format_func=X_CHOICES.get, horizontal=True, key="front-x")
     colour = c5.radio("Colour by", list(COLOUR_CHOICES), format_func=COLOUR_CHOICES.get, horizontal=True,
                       key="front-colour")  # fmt: skip
-    rows = pair_rows[pair_rows["norm_metric"] == metric]
-    if not sweep:
-        rows = rows[~rows["sweep"].fillna(False).astype(bool)]
+    rows = panel_rows(pair_rows, *pair, metric, sweep)
     title = common.pair_label(frame, *pair)
-    points = frontier_points(rows, x)
+    points = _cached_points(str(path), *pair, metric, sweep, x)
     if points.empty:
         st.info(f"No {metric} rows for {title} give both an accuracy drop and {X_CHOICES[x].lower()}.")
     else:

@@ -17,7 +17,7 @@ def _chart_frames(element) -> list[pd.DataFrame]:
 
 
 def _charts(at) -> dict[str, object]:
-    return {json.loads(c.proto.spec)["title"]: c for c in at.get("vega_lite_chart")}
+    return {json.loads(c.proto.spec)["title"]["text"]: c for c in at.get("vega_lite_chart")}
 
 
 def test_defaults_are_the_four_survey_panels(atlas_path) -> None:

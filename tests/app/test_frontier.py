@@ -45,7 +45,7 @@ def test_pareto_skips_rows_without_both_coordinates() -> None:
 def _chart(at, word: str) -> dict:
     for element in at.get("vega_lite_chart"):
         spec = json.loads(element.proto.spec)
-        if word in spec.get("title", ""):
+        if word in spec.get("title", {}).get("text", ""):
             return element
     raise AssertionError(f"no chart titled with {word!r}")
 
