@@ -11,7 +11,8 @@ import contextlib
 import datetime
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -141,6 +142,15 @@ def view(path: Path, name: str) -> pd.DataFrame:
     return _query(str(path), f"SELECT * FROM {name}")
 
 
+@dataclass(frozen=True)
+class Download:
+    label: str
+    file_name: str
+    mime: str
+    make: Callable[[], bytes] | None  # None: not available for this table (say why in `why_not`)
+    why_not: str | None = None
+
+
 def _latex(rows: pd.DataFrame, caption: str) -> bytes:
     return export.to_latex(rows, caption=caption).encode("utf-8")
 
@@ -149,39 +159,43 @@ def _bib(rows: pd.DataFrame, paper_frame: pd.DataFrame) -> bytes:
     return export.to_bibtex(export.cited_keys(rows), paper_frame).encode("utf-8")
 
 
-def downloads(
-    path: Path, frame: pd.DataFrame, name: str, rows: pd.DataFrame | None = None, caption: str | None = None
-) -> None:
+def download_files(
+    frame: pd.DataFrame, name: str, paper_frame: pd.DataFrame, rows: pd.DataFrame | None = None,
+    caption: str | None = None,
+) -> list[Download]:  # fmt: skip
     """CSV and Parquet of `frame`; a LaTeX table citing each row's paper and the matching .bib for `rows`.
 
-    `rows` are result rows (with `paper_key`); they default to `frame` when it has that column. Files are
-    made only when a button is clicked, so a page with thousands of rows renders as fast as one with ten.
+    `rows` are result rows (with `paper_key`); they default to `frame` when it has that column. Each file is a
+    callable, made only when its button is clicked, so a page with thousands of rows renders as fast as one
+    with ten.
     """
     rows = frame if rows is None and "paper_key" in frame.columns else rows
     plain = frame.drop(columns=["conflict"], errors="ignore")
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "rows"
-    columns = st.columns(4)
-    columns[0].download_button(
-        "CSV", functools.partial(export.to_bytes, plain, "csv"), f"{slug}.csv", "text/csv",
-        key=f"{slug}-csv", on_click="ignore", icon=":material/download:",
-    )  # fmt: skip
-    columns[1].download_button(
-        "Parquet", functools.partial(export.to_bytes, plain, "parquet"), f"{slug}.parquet",
-        "application/vnd.apache.parquet", key=f"{slug}-parquet", on_click="ignore", icon=":material/download:",
-    )  # fmt: skip
-    latex_ok = rows is not None and len(rows) > 0
-    help_text = None if latex_ok else "LaTeX needs result rows with a paper_key column"
+    citable = rows is not None and len(rows) > 0 and "paper_key" in rows.columns
+    why_not = None if citable else "LaTeX needs result rows with a paper_key column"
     caption = caption or f"Published pruning results: {name} (PruneAtlas)."
-    columns[2].download_button(
-        "LaTeX table", functools.partial(_latex, rows, caption) if latex_ok else b"", f"{slug}.tex",
-        "application/x-tex", key=f"{slug}-tex", on_click="ignore", disabled=not latex_ok, help=help_text,
-        icon=":material/download:",
-    )  # fmt: skip
-    columns[3].download_button(
-        "BibTeX (.bib)", functools.partial(_bib, rows, papers(path)) if latex_ok else b"", f"{slug}.bib",
-        "application/x-bibtex", key=f"{slug}-bib", on_click="ignore", disabled=not latex_ok, help=help_text,
-        icon=":material/download:",
-    )  # fmt: skip
+    return [
+        Download("CSV", f"{slug}.csv", "text/csv", functools.partial(export.to_bytes, plain, "csv")),
+        Download("Parquet", f"{slug}.parquet", "application/vnd.apache.parquet",
+                 functools.partial(export.to_bytes, plain, "parquet")),
+        Download("LaTeX table", f"{slug}.tex", "application/x-tex",
+                 functools.partial(_latex, rows, caption) if citable else None, why_not),
+        Download("BibTeX (.bib)", f"{slug}.bib", "application/x-bibtex",
+                 functools.partial(_bib, rows, paper_frame) if citable else None, why_not),
+    ]  # fmt: skip
+
+
+def downloads(
+    path: Path, frame: pd.DataFrame, name: str, rows: pd.DataFrame | None = None, caption: str | None = None
+) -> None:
+    """The shared download row under every table: CSV, Parquet, LaTeX (\\cite{} keys) and its .bib."""
+    files = download_files(frame, name, papers(path), rows, caption)
+    for column, file in zip(st.columns(len(files)), files, strict=True):
+        column.download_button(
+            file.label, file.make or b"", file.file_name, file.mime, key=f"dl-{file.file_name}", on_click="ignore",
+            disabled=file.make is None, help=file.why_not, icon=":material/download:",
+        )  # fmt: skip
 
 
 def short_name(name: str) -> str:
