@@ -105,10 +105,12 @@ def render() -> None:
         )
         st.altair_chart(charts.frontier(points, x, colour, f"{title}: accuracy drop vs {X_CHOICES[x]}"),
                         width="stretch")  # fmt: skip
-        with st.expander(f"The {len(front)} results on the front"):
-            st.dataframe(front, hide_index=True, column_order=common.TABLE_COLUMNS,
-                         column_config=common.COLUMN_CONFIG)  # fmt: skip
-            common.downloads(path, front, f"pareto-front-{pair[0]}-{pair[1]}")
+        with st.expander(f"The {len(points)} plotted results, the {len(front)} on the front first"):
+            table = points.sort_values(["on_front", x], ascending=[False, False])
+            on_front = st.column_config.CheckboxColumn("On the front")
+            st.dataframe(table, hide_index=True, column_order=["on_front", *common.TABLE_COLUMNS],
+                         column_config={**common.COLUMN_CONFIG, "on_front": on_front})  # fmt: skip
+            common.downloads(path, table, f"frontier-{pair[0]}-{pair[1]}")
     st.subheader("Baseline drift")
     drift = baselines(rows)
     if drift.empty:
