@@ -67,14 +67,12 @@ def database_path(roots: Sequence[Path] | None = None) -> Path:
 
 def write_database(target: Path, atlas: Atlas) -> dict[str, float]:
     """Tables, then the views in resource/, into a temporary file renamed to `target` at the end."""
-    from pruneatlas.table import papers_frame, results_frame
-    from pruneatlas.vocab import load_vocabularies
+    from pruneatlas.table import results_arrow
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    vocab = load_vocabularies()
-    results = results_frame(atlas.papers, vocab, atlas.conflicts)
-    papers = papers_frame(atlas.papers)
+    results = results_arrow(atlas.rows, atlas.conflicts)
+    papers = pd.DataFrame(atlas.paper_rows)
     pairs = pd.DataFrame(
         [
             {"field": c.field, "result_a": c.first.result_id, "result_b": c.second.result_id,
@@ -83,7 +81,7 @@ def write_database(target: Path, atlas: Atlas) -> dict[str, float]:
         ],
         columns=["field", "result_a", "result_b", "value_a", "value_b"],
     )  # fmt: skip
-    timings["frames"] = time.perf_counter() - started
+    timings["dataframes"] = time.perf_counter() - started
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".build-", suffix=".duckdb")
     os.close(fd)
     tmp = Path(tmp_name)
@@ -114,6 +112,16 @@ def write_database(target: Path, atlas: Atlas) -> dict[str, float]:
     return timings
 
 
+PARALLEL_ABOVE_BYTES = 8 * 1024 * 1024
+
+
+def _workers(roots: Sequence[Path]) -> int:
+    """Worker processes for compiling paper files: several only when the data is large enough to repay the
+    second or so it takes to start them."""
+    size = sum(p.stat().st_size for root in roots if root.exists() for p in root.rglob("*.yaml"))
+    return min(os.cpu_count() or 1, 4) if size > PARALLEL_ABOVE_BYTES else 1
+
+
 def build(roots: Sequence[Path] | None = None, force: bool = False, keep: int = 3) -> BuildResult:
     """The database for the current inputs: reused when they are unchanged, rebuilt otherwise.
 
@@ -127,7 +135,7 @@ def build(roots: Sequence[Path] | None = None, force: bool = False, keep: int = 
         return BuildResult(target, True, time.perf_counter() - started, {})
     from pruneatlas.loader import load_atlas
 
-    atlas = load_atlas(roots, context=roots)
+    atlas = load_atlas(roots, context=roots, keep_models=False, with_rows=True, workers=_workers(roots))
     timings = dict(atlas.timings)
     if atlas.errors:
         raise BuildError(atlas.errors)

@@ -127,8 +127,8 @@ def _result_problems(
     result: Result, vocab: Vocabularies, ctx: FileContext, paper: PaperFile
 ) -> Iterator[tuple[str, str]]:
     yield from value_problems(result, vocab)
-    known = ctx.known_paper_keys | set(paper.references) | {paper.key}
-    if result.method_paper is not None and result.method_paper not in known:
+    cited = result.method_paper
+    if cited is not None and cited != paper.key and cited not in paper.references and cited not in ctx.known_paper_keys:
         yield (
             "method_paper",
             f"{result.method_paper!r} has no paper file and is not in this file's `references`; add it there",

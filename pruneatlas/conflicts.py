@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
-from typing import TYPE_CHECKING
 
 from pruneatlas import derive
+from pruneatlas.models import PaperFile
 from pruneatlas.problems import Problem
 from pruneatlas.vocab import Vocabularies
-
-if TYPE_CHECKING:
-    from pruneatlas.loader import LoadedPaper
 
 ACCURACY_TOLERANCE_PP = 0.051
 COST_TOLERANCE_PP = 1.0
@@ -61,12 +58,16 @@ def _label_key(label: str) -> str:
     return re.sub(r"[^a-z0-9]", "", label.lower())
 
 
-def _facts(loaded: LoadedPaper, vocab: Vocabularies) -> Iterator[tuple[tuple[str, ...], Facts]]:
-    from pruneatlas.loader import display_path
+SettingKey = tuple[str, ...]
 
-    paper = loaded.paper
+
+def facts_for(paper: PaperFile, file: str, reproduced: bool, vocab: Vocabularies) -> list[tuple[SettingKey, Facts]]:
+    """What the conflict check compares of each (resolved) result: its setting and its exact values."""
+    if reproduced:
+        return []
+    found = []
     for result in paper.results:
-        if loaded.reproduced or result.conditions.sweep:
+        if result.conditions.sweep:
             continue
         metric = vocab.metrics.by_id[result.accuracy.metric]
         values: dict[str, float] = {}
@@ -92,7 +93,8 @@ def _facts(loaded: LoadedPaper, vocab: Vocabularies) -> Iterator[tuple[tuple[str
             result.accuracy.metric,
             result.granularity or vocab.methods.by_id[result.method].granularity or "",
         )
-        yield key, Facts(f"{paper.key}/{result.id}", display_path(loaded.path), document, result.method_label, values)
+        found.append((key, Facts(f"{paper.key}/{result.id}", file, document, result.method_label, values)))
+    return found
 
 
 def _same_setting(a: Facts, b: Facts) -> bool:
@@ -116,17 +118,16 @@ def _distance(a: Facts, b: Facts) -> float:
     return sum(abs(a.values[n] - b.values[n]) for n in shared)
 
 
-def find_conflicts(papers: list[LoadedPaper], vocab: Vocabularies) -> list[Conflict]:
+def find_conflicts(facts: Iterable[tuple[SettingKey, Facts]]) -> list[Conflict]:
     """Rows that another document gives for the same setting, where neither side agrees with anything.
 
     A document that prints several variants of one setting (fine-tuned and from scratch, two seeds) is not in
     conflict with a copy that matches one of them: a row is "explained" when some same-setting row of the other
     document agrees with it, and a conflict is reported only between unexplained rows, against the closest.
     """
-    groups: dict[tuple[str, ...], dict[str, list[Facts]]] = defaultdict(lambda: defaultdict(list))
-    for loaded in papers:
-        for key, facts in _facts(loaded, vocab):
-            groups[key][facts.document].append(facts)
+    groups: dict[SettingKey, dict[str, list[Facts]]] = defaultdict(lambda: defaultdict(list))
+    for key, fact in facts:
+        groups[key][fact.document].append(fact)
     pairs: dict[tuple[str, str], tuple[Facts, Facts]] = {}
     for documents in groups.values():
         for first, second in combinations(sorted(documents), 2):

@@ -5,10 +5,12 @@ A bad file never stops the others from being checked; it is simply left out of w
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from pydantic import ValidationError
 
 from pruneatlas import paths
 from pruneatlas.checks import FileContext, resolve_paper
-from pruneatlas.conflicts import Conflict, find_conflicts
+from pruneatlas.conflicts import Conflict, Facts, SettingKey, facts_for, find_conflicts
 from pruneatlas.models import PaperFile
 from pruneatlas.problems import WHOLE_FILE, Problem
 from pruneatlas.safe_yaml import YamlError, load_yaml_file, load_yaml_text
@@ -36,6 +38,8 @@ class Atlas:
     problems: list[Problem] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    paper_rows: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -137,61 +141,185 @@ def _read(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(label, WHOLE_FILE, "(file)", message)]
 
 
-@dataclass(frozen=True)
-class _Parsed:
-    label: str
-    stem: str
+@dataclass
+class FileOutcome:
+    """Everything one paper file contributes, computed from that file alone (so files compile in parallel)."""
+
     path: Path
-    paper: PaperFile
-    reproduced: bool
+    label: str
     checked: bool
+    reproduced: bool = False
+    key: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    paper: PaperFile | None = None
+    facts: list[tuple[SettingKey, Facts]] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    paper_row: dict[str, Any] | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.key is not None and not any(p.severity == "error" for p in self.problems)
 
 
-def _check_parsed(parsed: list[_Parsed], vocab: Vocabularies, atlas: Atlas) -> None:
-    """Vocabulary, consistency, key clashes, `reproduces` links and conflicts, reported for checked files."""
-    known_keys = frozenset(p.paper.key for p in parsed) | frozenset(p.stem for p in paths.PAPERS.glob("*.yaml"))
+def compile_paper(
+    paper: PaperFile,
+    outcome: FileOutcome,
+    stem: str,
+    vocab: Vocabularies,
+    known_keys: frozenset[str],
+    keep_model: bool,
+    with_rows: bool,
+) -> FileOutcome:
+    """Single-file checks on a parsed paper, and what the cross-file checks and the tables need of it."""
+    from pruneatlas.rows import paper_row, result_row
+
+    started = time.perf_counter()
+    ctx = FileContext(outcome.label, stem, outcome.reproduced, known_keys)
+    resolved, problems = resolve_paper(paper, vocab, ctx)
+    outcome.key = paper.key
+    outcome.problems.extend(problems)
+    outcome.seconds["checks"] = time.perf_counter() - started
+    if not outcome.ok:
+        return outcome
+    file = display_path(outcome.path)
+    outcome.facts = facts_for(resolved, file, outcome.reproduced, vocab)
+    ids = [f"{resolved.key}/{r.id}" for r in resolved.results]
+    outcome.published = [] if outcome.reproduced else ids
+    outcome.links = [(r.id, r.reproduces) for r in resolved.results if r.reproduces is not None]
+    if keep_model:
+        outcome.paper = resolved
+    if with_rows:
+        started = time.perf_counter()
+        outcome.rows = [result_row(resolved, file, outcome.reproduced, r, vocab) for r in resolved.results]
+        outcome.paper_row = paper_row(resolved, file, outcome.reproduced)
+        outcome.seconds["frames"] = time.perf_counter() - started
+    return outcome
+
+
+def compile_file(
+    path: Path, checked: bool, vocab: Vocabularies, known_keys: frozenset[str], keep_model: bool, with_rows: bool
+) -> FileOutcome:
+    outcome = FileOutcome(path, display_path(path), checked)
+    started = time.perf_counter()
+    raw, problems = _read(path)
+    outcome.seconds["yaml_parse"] = time.perf_counter() - started
+    outcome.problems.extend(problems)
+    if problems:
+        return outcome
+    started = time.perf_counter()
+    paper, problems = parse_paper(raw, outcome.label)
+    outcome.seconds["schema"] = time.perf_counter() - started
+    outcome.problems.extend(problems)
+    if paper is None:
+        return outcome
+    outcome.reproduced = _is_reproduced(path, raw)
+    return compile_paper(paper, outcome, path.stem, vocab, known_keys, keep_model, with_rows)
+
+
+_WORKER_VOCAB: Vocabularies | None = None
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Compiling makes millions of small acyclic objects (rows, models); the cyclic collector rescanning
+    them all again and again made large builds quadratic. Reference counting still frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compile_chunk(
+    chunk: list[tuple[Path, bool]], known_keys: frozenset[str], keep_model: bool, with_rows: bool
+) -> list[FileOutcome]:
+    global _WORKER_VOCAB
+    if _WORKER_VOCAB is None:
+        _WORKER_VOCAB = load_vocabularies()
+    with _no_cyclic_gc():
+        return [compile_file(p, checked, _WORKER_VOCAB, known_keys, keep_model, with_rows) for p, checked in chunk]
+
+
+def compile_files(
+    files: list[tuple[Path, bool]],
+    vocab: Vocabularies,
+    known_keys: frozenset[str],
+    keep_models: bool,
+    with_rows: bool,
+    workers: int = 1,
+) -> list[FileOutcome]:
+    """Each (path, checked) compiled on its own; with several workers, in that many processes.
+
+    Worker processes start with spawn (safe beside DuckDB's and Streamlit's threads) and load the
+    vocabularies once each; outcomes come back in the order of `files`.
+    """
+    if workers <= 1 or len(files) < 2 * workers:
+        with _no_cyclic_gc():
+            return [compile_file(path, checked, vocab, known_keys, keep_models, with_rows) for path, checked in files]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, len(files) // (workers * 4))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        work = partial(_compile_chunk, known_keys=known_keys, keep_model=keep_models, with_rows=with_rows)
+        return [outcome for part in pool.map(work, chunks) for outcome in part]
+
+
+def cross_file_checks(outcomes: list[FileOutcome], atlas: Atlas) -> None:
+    """Key clashes, `reproduces` links and conflicts, reported for the checked files only."""
     owners: dict[str, str] = {}
-    everything: list[LoadedPaper] = []
-    checked_labels: set[str] = set()
-    # Conflicts name files by path; a pasted file's label ("pasted.yaml") differs from the path it stands for.
-    checked_paths: set[str] = set()
-    for entry in parsed:
-        ctx = FileContext(entry.label, entry.stem, entry.reproduced, known_keys)
-        resolved, problems = resolve_paper(entry.paper, vocab, ctx)
-        if entry.paper.key in owners:
-            problems.append(
-                Problem(
-                    entry.label, WHOLE_FILE, "key", f"key {entry.paper.key} is also used by {owners[entry.paper.key]}"
-                )
-            )
-        owners.setdefault(entry.paper.key, entry.label)
-        ok = not any(p.severity == "error" for p in problems)
-        loaded = LoadedPaper(entry.path, resolved, entry.reproduced)
-        if entry.checked:
-            checked_labels.add(entry.label)
-            checked_paths.add(display_path(entry.path))
-            atlas.problems.extend(problems)
-            if ok:
-                atlas.papers.append(loaded)
-        if ok:
-            everything.append(loaded)
-    for problem in _reproduces_problems(everything):
-        if problem.file in checked_labels | checked_paths:
-            atlas.problems.append(problem)
-    conflicts = find_conflicts(everything, vocab)
-    atlas.conflicts = [c for c in conflicts if c.touches(checked_labels | checked_paths)]
+    for outcome in outcomes:
+        if outcome.key is None:
+            continue
+        if outcome.key in owners and outcome.checked:
+            message = f"key {outcome.key} is also used by {owners[outcome.key]}"
+            outcome.problems.append(Problem(outcome.label, WHOLE_FILE, "key", message))
+        owners.setdefault(outcome.key, outcome.label)
+    good = [o for o in outcomes if o.ok]
+    published = {result_id for o in good for result_id in o.published}
+    for outcome in good:
+        for result_id, target in outcome.links:
+            if outcome.checked and target not in published:
+                message = f"no published result {target!r} in the atlas"
+                outcome.problems.append(Problem(outcome.label, result_id, "reproduces", message))
+    checked_files = {display_path(o.path) for o in outcomes if o.checked} | {o.label for o in outcomes if o.checked}
+    atlas.conflicts = [c for c in find_conflicts(f for o in good for f in o.facts) if c.touches(checked_files)]
+    for outcome in outcomes:
+        if outcome.checked:
+            atlas.problems.extend(outcome.problems)
+            if outcome.ok:
+                if outcome.paper is not None:
+                    atlas.papers.append(LoadedPaper(outcome.path, outcome.paper, outcome.reproduced))
+                atlas.rows.extend(outcome.rows)
+                if outcome.paper_row is not None:
+                    atlas.paper_rows.append(outcome.paper_row)
     atlas.problems.extend(c.as_problem() for c in atlas.conflicts)
+
+
+def known_keys_of(files: Iterable[Path]) -> frozenset[str]:
+    """Paper keys a `method_paper` may name: every file's stem (a file must be named after its key)."""
+    return frozenset(p.stem for p in files) | frozenset(p.stem for p in paths.PAPERS.glob("*.yaml"))
 
 
 def load_atlas(
     targets: Sequence[Path] | None = None,
     vocab: Vocabularies | None = None,
     context: Sequence[Path] | None = None,
+    keep_models: bool = True,
+    with_rows: bool = False,
+    workers: int = 1,
 ) -> Atlas:
     """Load and check `targets` (default: all of data/), resolving cross-references against `context`.
 
     `context` defaults to the whole atlas, so a single file (a pull request, the Contribute page) is checked
-    against every paper key and result it may refer to. Problems are reported for `targets` only.
+    against every paper key and result it may refer to. Problems are reported for `targets` only. The build
+    asks for table rows instead of models, from several worker processes when the atlas is large.
     """
     vocab = vocab or load_vocabularies()
     checked = discover(targets if targets else paths.data_roots())
@@ -199,40 +327,15 @@ def load_atlas(
     background = [
         p for p in discover(context if context is not None else paths.data_roots()) if p.resolve() not in checked_set
     ]
+    files = [(p, True) for p in checked] + [(p, False) for p in background]
+    outcomes = compile_files(files, vocab, known_keys_of(p for p, _ in files), keep_models, with_rows, workers)
     atlas = Atlas()
-    parsed: list[_Parsed] = []
-    clock = {"yaml": 0.0, "schema": 0.0}
-    for path in [*checked, *background]:
-        is_checked = path.resolve() in checked_set
-        started = time.perf_counter()
-        raw, problems = _read(path)
-        clock["yaml"] += time.perf_counter() - started
-        paper = None
-        if not problems:
-            started = time.perf_counter()
-            paper, problems = parse_paper(raw, display_path(path))
-            clock["schema"] += time.perf_counter() - started
-        if is_checked:
-            atlas.problems.extend(problems)
-        if paper is not None:
-            parsed.append(_Parsed(display_path(path), path.stem, path, paper, _is_reproduced(path, raw), is_checked))
     started = time.perf_counter()
-    _check_parsed(parsed, vocab, atlas)
-    atlas.timings = {"yaml_parse": clock["yaml"], "schema": clock["schema"], "checks": time.perf_counter() - started}
+    cross_file_checks(outcomes, atlas)
+    for name in ("yaml_parse", "schema", "checks", "frames"):
+        atlas.timings[name] = sum(o.seconds.get(name, 0.0) for o in outcomes)
+    atlas.timings["cross_file"] = time.perf_counter() - started
     return atlas
-
-
-def _reproduces_problems(papers: list[LoadedPaper]) -> list[Problem]:
-    """A reproduced row must name a published row that exists."""
-    published = {f"{lp.paper.key}/{r.id}" for lp in papers if not lp.reproduced for r in lp.paper.results}
-    return [
-        Problem(
-            display_path(lp.path), result.id, "reproduces", f"no published result {result.reproduces!r} in the atlas"
-        )
-        for lp in papers
-        for result in lp.paper.results
-        if result.reproduces is not None and result.reproduces not in published
-    ]
 
 
 def check_text(text: str, name: str | None = None, vocab: Vocabularies | None = None) -> Atlas:
@@ -254,13 +357,9 @@ def check_text(text: str, name: str | None = None, vocab: Vocabularies | None = 
         return atlas
     stem = Path(name).stem if name else paper.key
     target = paths.PAPERS / f"{stem}.yaml"
-    parsed = [_Parsed(label, stem, target, paper, False, True)]
-    for path in discover(paths.data_roots()):
-        if path.resolve() == target.resolve():
-            continue
-        raw_other, read_problems = _read(path)
-        other = parse_paper(raw_other, display_path(path))[0] if not read_problems else None
-        if other is not None:
-            parsed.append(_Parsed(display_path(path), path.stem, path, other, _is_reproduced(path, raw_other), False))
-    _check_parsed(parsed, vocab, atlas)
+    others = [p for p in discover(paths.data_roots()) if p.resolve() != target.resolve()]
+    known = known_keys_of([*others, target])
+    pasted = compile_paper(paper, FileOutcome(target, label, True), stem, vocab, known, True, False)
+    outcomes = [pasted, *compile_files([(p, False) for p in others], vocab, known, False, False)]
+    cross_file_checks(outcomes, atlas)
     return atlas

@@ -9,13 +9,13 @@ import duckdb
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import WritePaper, paper, result
+from paper_factory import WritePaper, paper, result
 
 from pruneatlas import analyses, export
 from pruneatlas.build import BuildError, build, database_path
 from pruneatlas.cli import main
+from pruneatlas.rows import CONTRACT_COLUMNS
 from pruneatlas.sql import QueryRefused, connect_readonly, run_select
-from pruneatlas.table import CONTRACT_COLUMNS
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import WritePaper, paper, result
+from paper_factory import WritePaper, paper, result
 
 from pruneatlas.loader import load_atlas
 

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from pruneatlas import export
 from pruneatlas.build import build
 from pruneatlas.loader import load_atlas
+from pruneatlas.rows import result_record
 from pruneatlas.safe_yaml import dump_yaml
 from pruneatlas.sql import connect_readonly
-from pruneatlas.table import papers_from_tables, result_record
+from pruneatlas.table import papers_from_tables
 from pruneatlas.vocab import load_vocabularies
 
 VOCAB = load_vocabularies()

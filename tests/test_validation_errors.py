@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import WritePaper, paper, result
+from paper_factory import WritePaper, paper, result
 
 from pruneatlas.cli import main
 from pruneatlas.loader import load_atlas

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from pruneatlas import paths
 from pruneatlas.cli import main
 from pruneatlas.loader import load_atlas
-from pruneatlas.table import paper_yaml
+from pruneatlas.rows import paper_yaml
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "json", "csv"])

@@ -44,8 +44,9 @@ def state_of_sparsity(source: Path) -> None:
 def table(results: Path, papers: Path, out: Path) -> None:
     """Paper files back from an exported results table and papers table (csv, parquet or json)."""
     from pruneatlas.export import read_table
+    from pruneatlas.rows import paper_yaml
     from pruneatlas.safe_yaml import write_yaml_file
-    from pruneatlas.table import paper_yaml, papers_from_tables
+    from pruneatlas.table import papers_from_tables
 
     out.mkdir(parents=True, exist_ok=True)
     rebuilt = papers_from_tables(read_table(results), read_table(papers))

@@ -1,0 +1,196 @@
+"""One flat row per result and per paper: the shape of the DuckDB tables and every export.
+
+No pandas here, so the build's worker processes that compile paper files import it cheaply.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pruneatlas import derive
+from pruneatlas.models import STRUCTURED_GRANULARITIES, PaperFile, Result, SourceKind
+from pruneatlas.printed import Printed
+from pruneatlas.vocab import Vocabularies
+
+CONTRACT_COLUMNS = [
+    "result_id", "paper_key", "year", "source_kind", "method", "method_label", "method_paper", "category",
+    "granularity", "structured", "architecture", "dataset", "metric", "baseline_acc", "pruned_acc", "acc_drop",
+    "params_baseline", "params_pruned", "params_reduction_pct", "compression_ratio", "flops_baseline",
+    "flops_pruned", "flops_reduction_pct", "speedup", "locator", "extraction", "notes",
+]  # fmt: skip
+# The columns `result_row` adds after the contract ones: they give an atlas with no results its full shape,
+# so the views in resource/ still bind (a new checkout whose paper files are still `results: []`).
+CONTEXT_COLUMNS = [
+    "title", "venue", "paper_url", "method_name", "architecture_name", "family", "dataset_name", "task", "scope",
+    "schedule", "higher_is_better", "norm_metric", "baseline_norm", "pruned_norm", "acc_claim", "baseline_std",
+    "pruned_std", "secondary_metric", "secondary_baseline", "secondary_pruned", "secondary_drop", "flops_unit",
+    "num_runs", "finetune_epochs", "distillation", "architecture_modified", "quantized", "sweep", "runtime_speedup",
+    "quote", "precision", "source_url", "source_commit", "collection", "collection_row", "bounds", "discrepancies",
+    "reproduces", "config_hash", "command", "cpu_time_s", "wall_time_s", "file",
+]  # fmt: skip
+
+
+def dump_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def result_record(result: Result) -> dict[str, Any]:
+    return result.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+
+
+def paper_yaml(paper: PaperFile) -> dict[str, Any]:
+    """The whole paper file as it is written to YAML: printed forms kept, defaults and empties left out."""
+    return paper.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+
+
+def paper_record(paper: PaperFile) -> dict[str, Any]:
+    return paper.model_dump(mode="json", exclude_none=True, exclude_defaults=True, exclude={"results"})
+
+
+def source_kind(paper: PaperFile, result: Result, reproduced: bool) -> SourceKind:
+    if reproduced:
+        return "reproduced"
+    if result.source.collection is not None:
+        return "imported"
+    if result.method_paper is not None and result.method_paper != paper.key:
+        return "secondary"
+    return "reported"
+
+
+def _value(printed: Printed | None) -> float | None:
+    return None if printed is None else printed.value
+
+
+def _bounds(result: Result) -> str | None:
+    """Printed values that are bounds or approximations ('params.removed_pct >93'), so no one reads them as exact."""
+    found = []
+    for block_name in ("accuracy", "secondary", "params", "flops"):
+        block = getattr(result, block_name)
+        if block is None:
+            continue
+        for name, value in block:
+            if isinstance(value, Printed) and not value.exact:
+                found.append(f"{block_name}.{name} {value.text}")
+    return "; ".join(found) or None
+
+
+def _accuracy_columns(prefix: str, result: Result, vocab: Vocabularies, secondary: bool) -> dict[str, Any]:
+    accuracy = result.secondary if secondary else result.accuracy
+    if accuracy is None:
+        return {f"{prefix}metric": None, f"{prefix}baseline": None, f"{prefix}pruned": None, f"{prefix}drop": None}
+    metric = vocab.metrics.by_id[accuracy.metric]
+    return {
+        f"{prefix}metric": accuracy.metric,
+        f"{prefix}baseline": _value(accuracy.baseline),
+        f"{prefix}pruned": _value(accuracy.pruned),
+        f"{prefix}drop": derive.degradation(accuracy, metric.higher_is_better),
+    }
+
+
+def result_row(paper: PaperFile, file: str, reproduced: bool, result: Result, vocab: Vocabularies) -> dict[str, Any]:
+    """The flat row of one (resolved) result: contract columns, context columns and its canonical JSON."""
+    method = vocab.methods.by_id[result.method]
+    metric = vocab.metrics.by_id[result.accuracy.metric]
+    architecture = vocab.architectures.by_id[result.architecture]
+    dataset = vocab.datasets.by_id[result.dataset]
+    params, flops = derive.cost_values(result.params), derive.cost_values(result.flops)
+    granularity = result.granularity or method.granularity
+    accuracy = result.accuracy
+    complement = metric.complement_of
+
+    def normalised(printed: Printed | None) -> float | None:
+        if printed is None:
+            return None
+        return round(100.0 - printed.value, 6) if complement else printed.value
+
+    conditions, source = result.conditions, result.source
+    provenance = result.provenance
+    return {
+        "result_id": f"{paper.key}/{result.id}",
+        "paper_key": paper.key,
+        "year": paper.year,
+        "source_kind": source_kind(paper, result, reproduced),
+        "method": result.method,
+        "method_label": result.method_label,
+        "method_paper": result.method_paper or paper.key,
+        "category": method.category,
+        "granularity": granularity,
+        "structured": None if granularity is None else granularity in STRUCTURED_GRANULARITIES,
+        "architecture": result.architecture,
+        "dataset": result.dataset,
+        "metric": accuracy.metric,
+        "baseline_acc": _value(accuracy.baseline),
+        "pruned_acc": _value(accuracy.pruned),
+        "acc_drop": derive.degradation(accuracy, metric.higher_is_better),
+        "params_baseline": params.baseline,
+        "params_pruned": params.pruned,
+        "params_reduction_pct": params.reduction_pct,
+        "compression_ratio": params.ratio,
+        "flops_baseline": flops.baseline,
+        "flops_pruned": flops.pruned,
+        "flops_reduction_pct": flops.reduction_pct,
+        "speedup": flops.ratio,
+        "locator": source.locator,
+        "extraction": source.extraction,
+        "notes": result.notes,
+        "title": paper.title,
+        "venue": paper.venue,
+        "paper_url": paper.url,
+        "method_name": method.name,
+        "architecture_name": architecture.name,
+        "family": architecture.family,
+        "dataset_name": dataset.name,
+        "task": dataset.task,
+        "scope": result.scope,
+        "schedule": result.schedule,
+        "higher_is_better": metric.higher_is_better,
+        "norm_metric": complement or accuracy.metric,
+        "baseline_norm": normalised(accuracy.baseline),
+        "pruned_norm": normalised(accuracy.pruned),
+        "acc_claim": accuracy.claim,
+        "baseline_std": _value(accuracy.baseline_std),
+        "pruned_std": _value(accuracy.pruned_std),
+        **_accuracy_columns("secondary_", result, vocab, secondary=True),
+        "flops_unit": result.flops.unit if result.flops else None,
+        "num_runs": conditions.num_runs,
+        "finetune_epochs": conditions.finetune_epochs,
+        "distillation": conditions.distillation,
+        "architecture_modified": conditions.architecture_modified,
+        "quantized": conditions.quantized,
+        "sweep": conditions.sweep,
+        "runtime_speedup": _value(conditions.runtime_speedup),
+        "quote": source.quote,
+        "precision": source.precision,
+        "source_url": source.url,
+        "source_commit": source.commit,
+        "collection": source.collection,
+        "collection_row": source.collection_row,
+        "bounds": _bounds(result),
+        "discrepancies": "; ".join(f"{d.field}: {d.note}" for d in result.discrepancies) or None,
+        "reproduces": result.reproduces,
+        "config_hash": provenance.config_hash if provenance else None,
+        "command": provenance.command if provenance else None,
+        "cpu_time_s": provenance.cpu_time_s if provenance else None,
+        "wall_time_s": provenance.wall_time_s if provenance else None,
+        "file": file,
+        "record": result.model_dump_json(exclude_none=True, exclude_defaults=True),
+    }
+
+
+def paper_row(paper: PaperFile, file: str, reproduced: bool) -> dict[str, Any]:
+    return {
+        "paper_key": paper.key,
+        "title": paper.title,
+        "authors": "; ".join(paper.authors),
+        "year": paper.year,
+        "venue": paper.venue,
+        "url": paper.url,
+        "doi": paper.doi,
+        "arxiv": paper.arxiv,
+        "bibtex": paper.bibtex,
+        "reproduced": reproduced,
+        "results": len(paper.results),
+        "file": file,
+        "record": dump_json(paper_record(paper)),
+    }
