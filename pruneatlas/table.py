@@ -39,7 +39,8 @@ def results_arrow(rows: list[dict[str, Any]], conflicts: Iterable[Conflict] = ()
         partners.setdefault(conflict.first.result_id, set()).add(conflict.second.result_id)
         partners.setdefault(conflict.second.result_id, set()).add(conflict.first.result_id)
     if not rows:
-        return pa.table({name: pa.nulls(0) for name in [*CONTRACT_COLUMNS, *CONTEXT_COLUMNS, "record", "conflicts_with"]})
+        columns = [*CONTRACT_COLUMNS, *CONTEXT_COLUMNS, "record", "conflicts_with"]
+        return pa.table({name: pa.nulls(0) for name in columns})
     table = pa.Table.from_pylist(rows)
     with_partners = [", ".join(sorted(partners.get(row["result_id"], ()))) or None for row in rows]
     return table.append_column("conflicts_with", pa.array(with_partners, pa.string()))
