@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -9,6 +10,11 @@ from streamlit.testing.v1 import AppTest
 TIMEOUT_S = 30
 ATLAS = Path(__file__).parent / "atlas"
 ROOTS = [ATLAS / "papers", ATLAS / "reproduced"]
+
+
+def atlas_env(roots: list[Path], cache: Path) -> dict[str, str]:
+    """The environment that points the app and the CLI at `roots`, building into `cache`."""
+    return {"PRUNEATLAS_DATA": os.pathsep.join(str(r) for r in roots), "PRUNEATLAS_CACHE": str(cache)}
 
 
 def page_app(module: str) -> AppTest:

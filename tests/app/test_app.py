@@ -45,12 +45,12 @@ def test_every_page_survives_an_empty_atlas(other_atlas, tmp_path: Path, module:
     assert not at.error
 
 
-def test_data_errors_fall_back_to_the_last_good_build(other_atlas, tmp_path: Path) -> None:
+def test_data_errors_fall_back_to_the_last_good_build(other_atlas, tmp_path: Path, monkeypatch) -> None:
     other_atlas(*ROOTS)  # a good build in this test's cache
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "Bad2020Paper.yaml").write_text("key: Bad2020Paper\ntitle: Bad\nauthors: [A]\nyear: 2020\nresult: []\n")
-    os.environ["PRUNEATLAS_DATA"] = os.pathsep.join([*(str(r) for r in ROOTS), str(broken)])
+    monkeypatch.setenv("PRUNEATLAS_DATA", os.pathsep.join([*(str(r) for r in ROOTS), str(broken)]))
     at = page_app("explore").run()
     no_exceptions(at)
     assert at.warning and "1 error(s)" in at.warning[0].value and "last good build" in at.warning[0].value

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from app_helpers import ROOTS, atlas_env
 
 from pruneatlas import paths
 from pruneatlas.app import PAGES
@@ -99,13 +100,13 @@ def new_driver():
 
 
 @pytest.fixture(scope="module")
-def server(atlas_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen, Path]]:
+def server(atlas_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen, Path]]:
     reason = _missing()
     if reason:
         pytest.skip(reason)
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    process = serve(port, dict(os.environ), log)
+    process = serve(port, {**os.environ, **atlas_env(ROOTS, atlas_cache)}, log)
     try:
         yield f"http://127.0.0.1:{port}", process, log
     finally:
