@@ -71,7 +71,7 @@ def write_database(target: Path, atlas: Atlas) -> dict[str, float]:
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    results = results_arrow(atlas.rows, atlas.conflicts)
+    results = results_arrow(atlas.row_tables, atlas.conflicts)
     papers = pd.DataFrame(atlas.paper_rows)
     pairs = pd.DataFrame(
         [

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pruneatlas import derive
 from pruneatlas.models import Accuracy, Cost, PaperFile, Result
 from pruneatlas.problems import WHOLE_FILE, Problem
+from pruneatlas.rows import result_json
 from pruneatlas.vocab import UnknownName, Vocabularies
 
 ACCURACY_SLACK_PP = 0.011
@@ -167,8 +168,13 @@ def _with_ids(result: Result, ids: dict[str, str]) -> Result:
     return result.model_copy(update=update)
 
 
-def resolve_paper(paper: PaperFile, vocab: Vocabularies, ctx: FileContext) -> tuple[PaperFile, list[Problem]]:
-    """The paper with names replaced by canonical ids, and every problem found in it."""
+def resolve_paper(
+    paper: PaperFile, vocab: Vocabularies, ctx: FileContext, records: dict[str, str] | None = None
+) -> tuple[PaperFile, list[Problem]]:
+    """The paper with names replaced by canonical ids, and every problem found in it.
+
+    `records`, when given, receives each result's canonical JSON (computed here anyway, to find duplicates).
+    """
     problems: list[Problem] = []
 
     def report(result: str, field: str, message: str) -> None:
@@ -191,7 +197,9 @@ def resolve_paper(paper: PaperFile, vocab: Vocabularies, ctx: FileContext) -> tu
         resolved = _with_ids(result, ids)
         for field, message in _result_problems(resolved, vocab, ctx, paper):
             report(result.id, field, message)
-        fingerprint = resolved.model_dump_json(exclude={"id"})
+        fingerprint = result_json(resolved)
+        if records is not None:
+            records[result.id] = fingerprint
         if fingerprint in seen_content:
             report(result.id, "id", f"duplicate result: identical to {seen_content[fingerprint]!r} apart from its id")
         seen_content.setdefault(fingerprint, result.id)

@@ -12,9 +12,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from pruneatlas import paths
 from pruneatlas.checks import FileContext, resolve_paper
@@ -38,7 +41,7 @@ class Atlas:
     problems: list[Problem] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    row_tables: list[pa.Table] = field(default_factory=list)
     paper_rows: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -178,7 +181,8 @@ def compile_paper(
 
     started = time.perf_counter()
     ctx = FileContext(outcome.label, stem, outcome.reproduced, known_keys)
-    resolved, problems = resolve_paper(paper, vocab, ctx)
+    records: dict[str, str] = {}
+    resolved, problems = resolve_paper(paper, vocab, ctx, records)
     outcome.key = paper.key
     outcome.problems.extend(problems)
     outcome.seconds["checks"] = time.perf_counter() - started
@@ -193,7 +197,9 @@ def compile_paper(
         outcome.paper = resolved
     if with_rows:
         started = time.perf_counter()
-        outcome.rows = [result_row(resolved, file, outcome.reproduced, r, vocab) for r in resolved.results]
+        outcome.rows = [
+            result_row(resolved, file, outcome.reproduced, r, vocab, records[r.id]) for r in resolved.results
+        ]
         outcome.paper_row = paper_row(resolved, file, outcome.reproduced)
         outcome.seconds["frames"] = time.perf_counter() - started
     return outcome
@@ -235,14 +241,29 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _compile_chunk(
-    chunk: list[tuple[Path, bool]], known_keys: frozenset[str], keep_model: bool, with_rows: bool
-) -> list[FileOutcome]:
+def _compile_batch(
+    batch: list[tuple[Path, bool]],
+    known_keys: frozenset[str],
+    keep_model: bool,
+    with_rows: bool,
+    vocab: Vocabularies | None = None,
+) -> tuple[list[FileOutcome], pa.Table | None]:
+    """Compile a batch of files; their table rows (checked files that passed) come back as one Arrow table,
+    which crosses process boundaries far cheaper than the row dicts."""
     global _WORKER_VOCAB
-    if _WORKER_VOCAB is None:
-        _WORKER_VOCAB = load_vocabularies()
+    if vocab is None:
+        _WORKER_VOCAB = _WORKER_VOCAB or load_vocabularies()
+        vocab = _WORKER_VOCAB
     with _no_cyclic_gc():
-        return [compile_file(p, checked, _WORKER_VOCAB, known_keys, keep_model, with_rows) for p, checked in chunk]
+        outcomes = [compile_file(p, checked, vocab, known_keys, keep_model, with_rows) for p, checked in batch]
+    rows = [row for o in outcomes if o.checked and o.ok for row in o.rows]
+    for outcome in outcomes:
+        outcome.rows = []
+    if not rows:
+        return outcomes, None
+    import pyarrow as pa
+
+    return outcomes, pa.Table.from_pylist(rows)
 
 
 def compile_files(
@@ -252,23 +273,25 @@ def compile_files(
     keep_models: bool,
     with_rows: bool,
     workers: int = 1,
-) -> list[FileOutcome]:
+) -> tuple[list[FileOutcome], list[pa.Table]]:
     """Each (path, checked) compiled on its own; with several workers, in that many processes.
 
-    Worker processes start with spawn (safe beside DuckDB's and Streamlit's threads) and load the
-    vocabularies once each; outcomes come back in the order of `files`.
+    Returns the outcomes in the order of `files` and, when rows were asked for, the results rows of the
+    checked files that passed their own checks, as Arrow tables. Worker processes start with spawn (safe
+    beside DuckDB's and Streamlit's threads) and load the vocabularies once each.
     """
     if workers <= 1 or len(files) < 2 * workers:
-        with _no_cyclic_gc():
-            return [compile_file(path, checked, vocab, known_keys, keep_models, with_rows) for path, checked in files]
+        outcomes, table = _compile_batch(files, known_keys, keep_models, with_rows, vocab)
+        return outcomes, [table] if table is not None else []
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     size = max(1, len(files) // (workers * 4))
-    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    batches = [files[i : i + size] for i in range(0, len(files), size)]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        work = partial(_compile_chunk, known_keys=known_keys, keep_model=keep_models, with_rows=with_rows)
-        return [outcome for part in pool.map(work, chunks) for outcome in part]
+        work = partial(_compile_batch, known_keys=known_keys, keep_model=keep_models, with_rows=with_rows)
+        parts = list(pool.map(work, batches))
+    return [o for outcomes, _ in parts for o in outcomes], [table for _, table in parts if table is not None]
 
 
 def cross_file_checks(outcomes: list[FileOutcome], atlas: Atlas) -> None:
@@ -296,7 +319,6 @@ def cross_file_checks(outcomes: list[FileOutcome], atlas: Atlas) -> None:
             if outcome.ok:
                 if outcome.paper is not None:
                     atlas.papers.append(LoadedPaper(outcome.path, outcome.paper, outcome.reproduced))
-                atlas.rows.extend(outcome.rows)
                 if outcome.paper_row is not None:
                     atlas.paper_rows.append(outcome.paper_row)
     atlas.problems.extend(c.as_problem() for c in atlas.conflicts)
@@ -328,8 +350,8 @@ def load_atlas(
         p for p in discover(context if context is not None else paths.data_roots()) if p.resolve() not in checked_set
     ]
     files = [(p, True) for p in checked] + [(p, False) for p in background]
-    outcomes = compile_files(files, vocab, known_keys_of(p for p, _ in files), keep_models, with_rows, workers)
-    atlas = Atlas()
+    outcomes, tables = compile_files(files, vocab, known_keys_of(p for p, _ in files), keep_models, with_rows, workers)
+    atlas = Atlas(row_tables=tables)
     started = time.perf_counter()
     cross_file_checks(outcomes, atlas)
     for name in ("yaml_parse", "schema", "checks", "frames"):
@@ -360,6 +382,6 @@ def check_text(text: str, name: str | None = None, vocab: Vocabularies | None = 
     others = [p for p in discover(paths.data_roots()) if p.resolve() != target.resolve()]
     known = known_keys_of([*others, target])
     pasted = compile_paper(paper, FileOutcome(target, label, True), stem, vocab, known, True, False)
-    outcomes = [pasted, *compile_files([(p, False) for p in others], vocab, known, False, False)]
+    outcomes = [pasted, *compile_files([(p, False) for p in others], vocab, known, False, False)[0]]
     cross_file_checks(outcomes, atlas)
     return atlas

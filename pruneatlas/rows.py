@@ -35,10 +35,6 @@ def dump_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def result_record(result: Result) -> dict[str, Any]:
-    return result.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-
-
 def paper_yaml(paper: PaperFile) -> dict[str, Any]:
     """The whole paper file as it is written to YAML: printed forms kept, defaults and empties left out."""
     return paper.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
@@ -62,17 +58,32 @@ def _value(printed: Printed | None) -> float | None:
     return None if printed is None else printed.value
 
 
+_PRINTED_FIELDS = {
+    "accuracy": ("baseline", "pruned", "change", "baseline_std", "pruned_std"),
+    "secondary": ("baseline", "pruned", "change", "baseline_std", "pruned_std"),
+    "params": ("baseline", "pruned", "removed_pct", "remaining_pct", "ratio"),
+    "flops": ("baseline", "pruned", "removed_pct", "remaining_pct", "ratio"),
+}
+
+
 def _bounds(result: Result) -> str | None:
     """Printed values that are bounds or approximations ('params.removed_pct >93'), so no one reads them as exact."""
     found = []
-    for block_name in ("accuracy", "secondary", "params", "flops"):
+    for block_name, names in _PRINTED_FIELDS.items():
         block = getattr(result, block_name)
         if block is None:
             continue
-        for name, value in block:
-            if isinstance(value, Printed) and not value.exact:
+        for name in names:
+            value = getattr(block, name)
+            if value is not None and value.qualifier != "=":
                 found.append(f"{block_name}.{name} {value.text}")
     return "; ".join(found) or None
+
+
+def result_json(result: Result) -> str:
+    """The result's canonical JSON without its id (the id is in `result_id`): the table's `record` column,
+    and what two results must share to be duplicates."""
+    return result.model_dump_json(exclude={"id"}, exclude_none=True, exclude_defaults=True)
 
 
 def _accuracy_columns(prefix: str, result: Result, vocab: Vocabularies, secondary: bool) -> dict[str, Any]:
@@ -88,8 +99,11 @@ def _accuracy_columns(prefix: str, result: Result, vocab: Vocabularies, secondar
     }
 
 
-def result_row(paper: PaperFile, file: str, reproduced: bool, result: Result, vocab: Vocabularies) -> dict[str, Any]:
-    """The flat row of one (resolved) result: contract columns, context columns and its canonical JSON."""
+def result_row(
+    paper: PaperFile, file: str, reproduced: bool, result: Result, vocab: Vocabularies, record: str | None = None
+) -> dict[str, Any]:
+    """The flat row of one (resolved) result: contract columns, context columns and its canonical JSON
+    (`record`, when the caller already has it from `result_json`)."""
     method = vocab.methods.by_id[result.method]
     metric = vocab.metrics.by_id[result.accuracy.metric]
     architecture = vocab.architectures.by_id[result.architecture]
@@ -174,7 +188,7 @@ def result_row(paper: PaperFile, file: str, reproduced: bool, result: Result, vo
         "cpu_time_s": provenance.cpu_time_s if provenance else None,
         "wall_time_s": provenance.wall_time_s if provenance else None,
         "file": file,
-        "record": result.model_dump_json(exclude_none=True, exclude_defaults=True),
+        "record": record if record is not None else result_json(result),
     }
 
 

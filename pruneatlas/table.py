@@ -32,22 +32,24 @@ def results_frame(
     return frame_from_rows(rows, conflicts)
 
 
-def results_arrow(rows: list[dict[str, Any]], conflicts: Iterable[Conflict] = ()) -> pa.Table:
-    """The results table from its rows, with each row's conflict partners (Arrow: what DuckDB loads fastest)."""
+def results_arrow(tables: list[pa.Table], conflicts: Iterable[Conflict] = ()) -> pa.Table:
+    """The results table from its per-file parts, with each row's conflict partners (Arrow: what DuckDB loads
+    fastest; a column that is empty in one file takes its type from the others)."""
     partners: dict[str, set[str]] = {}
     for conflict in conflicts:
         partners.setdefault(conflict.first.result_id, set()).add(conflict.second.result_id)
         partners.setdefault(conflict.second.result_id, set()).add(conflict.first.result_id)
-    if not rows:
+    if not tables:
         columns = [*CONTRACT_COLUMNS, *CONTEXT_COLUMNS, "record", "conflicts_with"]
         return pa.table({name: pa.nulls(0) for name in columns})
-    table = pa.Table.from_pylist(rows)
-    with_partners = [", ".join(sorted(partners.get(row["result_id"], ()))) or None for row in rows]
+    table = pa.concat_tables(tables, promote_options="permissive")
+    ids = table.column("result_id").to_pylist()
+    with_partners = [", ".join(sorted(partners.get(rid, ()))) or None for rid in ids]
     return table.append_column("conflicts_with", pa.array(with_partners, pa.string()))
 
 
 def frame_from_rows(rows: list[dict[str, Any]], conflicts: Iterable[Conflict] = ()) -> pd.DataFrame:
-    return results_arrow(rows, conflicts).to_pandas()
+    return results_arrow([pa.Table.from_pylist(rows)] if rows else [], conflicts).to_pandas()
 
 
 def papers_frame(papers: Iterable[LoadedPaper]) -> pd.DataFrame:
@@ -57,8 +59,9 @@ def papers_frame(papers: Iterable[LoadedPaper]) -> pd.DataFrame:
 def papers_from_tables(results: pd.DataFrame, papers: pd.DataFrame) -> list[PaperFile]:
     """Rebuild paper files from exported tables: the inverse of `results_frame` + `papers_frame`."""
     by_paper: dict[str, list[dict[str, Any]]] = {}
-    for paper_key, record in zip(results["paper_key"], results["record"], strict=True):
-        by_paper.setdefault(paper_key, []).append(json.loads(record))
+    for result_id, record in zip(results["result_id"], results["record"], strict=True):
+        paper_key, result_key = result_id.split("/", 1)
+        by_paper.setdefault(paper_key, []).append({"id": result_key, **json.loads(record)})
     rebuilt = []
     for paper_key, record in zip(papers["paper_key"], papers["record"], strict=True):
         rebuilt.append(PaperFile.model_validate({**json.loads(record), "results": by_paper.get(paper_key, [])}))

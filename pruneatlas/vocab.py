@@ -108,6 +108,9 @@ class Vocabulary(Generic[E]):
 
     def resolve(self, name: str) -> E:
         """The entry for an id, name or alias; otherwise an error naming the nearest known ones."""
+        exact = self.by_id.get(name)
+        if exact is not None:
+            return exact
         found = self._lookup.get(normalise(name))
         if found is not None:
             return self.by_id[found]

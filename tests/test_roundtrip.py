@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from pruneatlas import export
 from pruneatlas.build import build
 from pruneatlas.loader import load_atlas
-from pruneatlas.rows import result_record
 from pruneatlas.safe_yaml import dump_yaml
 from pruneatlas.sql import connect_readonly
 from pruneatlas.table import papers_from_tables
@@ -133,4 +132,4 @@ def test_yaml_to_duckdb_to_export_and_back_loses_nothing(data: dict[str, Any], f
     for row in expected.results:
         assert exported.loc[f"Random2024Paper/{row.id}", "record"] is not None
         assert pd.notna(exported.loc[f"Random2024Paper/{row.id}", "locator"])
-        assert result_record(row)["source"]["locator"] == exported.loc[f"Random2024Paper/{row.id}", "locator"]
+        assert row.source.locator == exported.loc[f"Random2024Paper/{row.id}", "locator"]

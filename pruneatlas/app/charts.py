@@ -32,7 +32,10 @@ def figure4(data: pd.DataFrame, order: Sequence[str], title: str, metric: str = 
         {"params_reduction_pct": "Parameters removed", "flops_reduction_pct": "FLOPs removed"}
     )
     x = alt.X(
-        "label:N", sort=list(order), title="Method (label as printed)", axis=alt.Axis(labelAngle=-40, labelLimit=160)
+        "label:N",
+        sort=list(order),
+        title="Method (label as printed)",
+        axis=alt.Axis(labelAngle=-60, labelLimit=150, labelFontSize=10, labelOverlap=False),  # every label shown
     )
     reduction = (
         alt.Chart(bars)

@@ -11,7 +11,7 @@ from pruneatlas import analyses
 from pruneatlas.app import charts, common
 
 SURVEY_PANELS = [("alexnet", "imagenet"), ("resnet50", "imagenet"), ("resnet56", "cifar10"), ("vgg16-cifar", "cifar10")]
-DEFAULT_LIMIT = 25  # the survey's panels show about a dozen methods; more bars than this cannot be read
+DEFAULT_LIMIT = 20  # the survey's panels show about a dozen methods; more bars than this cannot be read
 SORTS = {
     "flops_reduction_pct": "FLOPs removed (most first)",
     "params_reduction_pct": "Parameters removed (most first)",
