@@ -1,0 +1,61 @@
+"""Validate-and-build times: the real atlas, a synthetic atlas of N rows, and a warm start (cache hit).
+
+Run: .venv/bin/python -m bench.bench_build [--rows 100000]
+
+Prints where the time goes (YAML parsing, schema validation, checks, table rows, DuckDB insert, views; the
+per-phase figures are CPU seconds summed over worker processes) and the ratios to the targets:
+100k rows built in <= 10 s, and a warm start in <= 0.2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from bench.synthetic import write_synthetic_atlas
+from pruneatlas import paths
+from pruneatlas.build import build
+from pruneatlas.sql import connect_readonly
+
+BUILD_TARGET_S = 10.0
+WARM_TARGET_S = 0.2
+
+
+def timed_build(roots: list[Path]) -> tuple[int, float, dict[str, float], float]:
+    """(rows built, cold build seconds, its phases, warm start seconds)."""
+    cold = build(roots, force=True)
+    started = time.perf_counter()
+    warm = build(roots)
+    warm_s = time.perf_counter() - started
+    assert warm.cached and warm.path == cold.path
+    with connect_readonly(cold.path) as con:
+        rows = con.execute("SELECT results FROM build_info").fetchone()[0]
+    return rows, cold.seconds, cold.timings, warm_s
+
+
+def report(name: str, rows: int, seconds: float, phases: dict[str, float], warm_s: float, target: float | None) -> None:
+    detail = ", ".join(f"{k} {v:.2f}" for k, v in phases.items())
+    verdict = "" if target is None else f"  ratio to the {target:g} s target {seconds / target:.2f}"
+    print(f"{name}: {rows:,} rows built in {seconds:.2f} s{verdict}")
+    print(f"  phases (s): {detail}")
+    ratio = warm_s / WARM_TARGET_S
+    print(f"  warm start (cache hit): {warm_s * 1000:.0f} ms  ratio to the {WARM_TARGET_S:g} s target {ratio:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["PRUNEATLAS_CACHE"] = str(Path(tmp) / "cache")
+        real_roots = [root for root in (paths.PAPERS, paths.REPRODUCED) if root.is_dir()]
+        report("real atlas (data/)", *timed_build(real_roots), None)
+        synthetic = write_synthetic_atlas(Path(tmp) / "synthetic", args.rows)
+        report("synthetic atlas", *timed_build([synthetic]), BUILD_TARGET_S)
+
+
+if __name__ == "__main__":
+    main()
