@@ -75,7 +75,7 @@ def figure4(data: pd.DataFrame, order: Sequence[str], title: str, metric: str = 
         )
     )
     layered = alt.layer(reduction, drop).resolve_scale(y="independent")
-    return layered.properties(title=alt.TitleParams(title, anchor="start"), height=340)
+    return layered.properties(title=alt.TitleParams(title, anchor="start"), height=400)
 
 
 AXIS_TITLES = {

@@ -82,10 +82,17 @@ def open_page(driver, url: str) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(url)
-    wait = WebDriverWait(driver, PAGE_TIMEOUT_S, poll_frequency=0.25)
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stMain"] h1'))
-    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'))
-    time.sleep(1.5)  # let Vega draw the charts before the screenshot
+    title = '[data-testid="stMain"] h1'
+    WebDriverWait(driver, PAGE_TIMEOUT_S, poll_frequency=0.25).until(lambda d: d.find_elements(By.CSS_SELECTOR, title))
+    idle: list[bool] = []
+
+    def settled(d) -> bool:
+        """No "running" indicator in three polls in a row: the script has finished, not merely paused."""
+        idle.append(not d.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'))
+        return len(idle) >= 3 and all(idle[-3:])
+
+    WebDriverWait(driver, PAGE_TIMEOUT_S, poll_frequency=0.5).until(settled)
+    time.sleep(1.0)  # let Vega draw the charts before the screenshot
 
 
 def new_driver():
