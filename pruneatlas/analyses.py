@@ -126,11 +126,14 @@ def pareto(
     With `front_only`, just the rows on the front (cheaper to fetch from a large table).
     """
     known = columns_of(con, source)
+    groups = [_checked_column(c, known) for c in partition]
     sql = load_sql("analyses/pareto").format(
-        keep="on_front" if front_only else "TRUE",
         x=_checked_column(x, known),
         y=_checked_column(y, known),
-        partition=", ".join(_checked_column(c, known) for c in partition) or "0",
+        groups="".join(f"{g}, " for g in groups),
+        partition=f"PARTITION BY {', '.join(groups)}" if groups else "",
+        same_group=" AND ".join(f"points.{g} IS NOT DISTINCT FROM front.{g}" for g in groups) or "TRUE",
+        join="INNER" if front_only else "LEFT",
         source=source,
         where=where or "TRUE",
     )
