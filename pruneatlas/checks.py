@@ -168,6 +168,16 @@ def _with_ids(result: Result, ids: dict[str, str]) -> Result:
     return result.model_copy(update=update)
 
 
+def _numbers(result: Result) -> tuple:
+    """What two entries of one printed result share whatever their labels: setting, values, where printed."""
+    cost = [derive.cost_values(c).reduction_pct for c in (result.params, result.flops)]
+    printed = [getattr(result.accuracy, n) for n in ("baseline", "pruned", "change")]
+    return (
+        result.method, result.architecture, result.dataset, result.accuracy.metric, result.conditions.sweep,
+        *(p.value if p else None for p in printed), *cost, result.source.locator, result.source.url,
+    )  # fmt: skip
+
+
 def resolve_paper(
     paper: PaperFile, vocab: Vocabularies, ctx: FileContext, records: dict[str, str] | None = None
 ) -> tuple[PaperFile, list[Problem]]:
@@ -187,6 +197,7 @@ def resolve_paper(
     resolved_results: list[Result] = []
     seen_ids: set[str] = set()
     seen_content: dict[str, str] = {}
+    seen_numbers: dict[tuple, str] = {}
     for result in paper.results:
         if result.id in seen_ids:
             report(result.id, "id", "duplicate result id in this file")
@@ -202,6 +213,13 @@ def resolve_paper(
             records[result.id] = fingerprint
         if fingerprint in seen_content:
             report(result.id, "id", f"duplicate result: identical to {seen_content[fingerprint]!r} apart from its id")
+        elif (numbers := _numbers(resolved)) in seen_numbers:
+            message = (
+                f"same setting, numbers and source location as {seen_numbers[numbers]!r}: the same result "
+                "entered twice under another label? (two printed rows can share numbers; then ignore this)"
+            )
+            problems.append(Problem(ctx.label, result.id, "id", message, "warning"))
         seen_content.setdefault(fingerprint, result.id)
+        seen_numbers.setdefault(_numbers(resolved), result.id)
         resolved_results.append(resolved)
     return paper.model_copy(update={"results": resolved_results}), problems

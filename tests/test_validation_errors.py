@@ -120,3 +120,10 @@ def test_unreadable_files_are_reported_not_raised(atlas_dir: Path, text: str, me
     path.write_text(text, encoding="utf-8")
     problems = [str(p) for p in load_atlas([path]).errors]
     assert len(problems) == 1 and problems[0].startswith(f"{path}: -: (file): ") and message in problems[0]
+
+
+def test_the_same_printed_result_entered_twice_under_two_labels_is_flagged(write_paper: WritePaper):
+    path = write_paper(paper(results=[result(), result(id="t1-again", method_label="ResNet-56-A (dup)")]))
+    atlas = load_atlas([path])
+    assert atlas.errors == []
+    assert any("same setting, numbers and source location as 't1-resnet56-a'" in str(w) for w in atlas.warnings)
