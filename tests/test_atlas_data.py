@@ -17,12 +17,12 @@ SEEDS = {
     "Tessier2022": "003_dfe5a7272b2d12ed.txt",
     "Gharatappeh2025": "004_85a176cee87d3926.txt",
 }
-DATA_FILES = sorted([*paths.PAPERS.glob("*.yaml"), *paths.REPRODUCED.glob("*.yaml")])
+DATA_FILES = sorted(p for root in paths.data_roots() for p in root.glob("*.yaml"))
 
 
 @cache
 def atlas() -> Atlas:
-    return load_atlas([paths.PAPERS, paths.REPRODUCED], context=[paths.PAPERS, paths.REPRODUCED])
+    return load_atlas(paths.data_roots(), context=paths.data_roots())
 
 
 @pytest.mark.parametrize("path", DATA_FILES, ids=[p.stem for p in DATA_FILES])

@@ -16,7 +16,7 @@ from pruneatlas.rows import paper_yaml
 @pytest.mark.parametrize("fmt", ["parquet", "json", "csv"])
 def test_export_then_import_gives_back_every_paper_file(tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("PRUNEATLAS_CACHE", str(tmp_path / "cache"))
-    roots = [paths.PAPERS, paths.REPRODUCED]
+    roots = paths.data_roots()
     original = load_atlas(roots, context=roots)
     assert original.errors == []
     runner = CliRunner()
