@@ -93,6 +93,7 @@ class Context:
         self.metrics: dict[str, Any] = {}
         self.phases: dict[str, PhaseResult] = {}
         self.session_seconds = 0.0  # training time spent in this process (the rest came from checkpoints)
+        self.session_cpu_seconds = 0.0  # likewise in CPU seconds
         self.init_state = copy.deepcopy(model.state_dict())
 
     # ---- small services -------------------------------------------------------------------------------
@@ -219,6 +220,7 @@ class Context:
                 result.seconds += time.perf_counter() - wall
                 self.session_seconds += time.perf_counter() - wall
                 result.cpu_seconds += time.process_time() - cpu
+                self.session_cpu_seconds += time.process_time() - cpu
                 stopped = False
                 if monitor is not None:
                     value, wants_stop = monitor(epoch, accuracy)

@@ -14,6 +14,7 @@ from reproduce.counting import count
 from reproduce.datasets import load_dataset, split_name
 from reproduce.methods import make_method
 from reproduce.models import MODELS
+from reproduce.models.init import initialise
 from reproduce.provenance import git_sha, hardware, versions
 from reproduce.runs import RunDir, safe_name, save_torch
 from reproduce.structured import out_channels
@@ -40,6 +41,7 @@ def execute(config: RunConfig, options: RunOptions, command: str = "") -> dict[s
     finished = run_dir.finished()
     if finished is not None:
         return finished
+    sha = git_sha()  # the code this process loaded, read before the working tree can move on during the run
     options.device = resolve_device(options.device)
     if options.device.startswith("cuda"):  # CPU kernels are deterministic already (and this import costs seconds)
         torch.use_deterministic_algorithms(True, warn_only=True)
@@ -57,6 +59,8 @@ def execute(config: RunConfig, options: RunOptions, command: str = "") -> dict[s
     data = load_dataset(config.dataset, config.data, options.data_root, options.download)
     torch.manual_seed(derive_seed(config.seed, "init"))
     model = spec.build(data.num_classes, data.input_shape, spec.parse_options(config.arch_options))
+    if config.training.init != "default":
+        initialise(model, config.training.init)
     device = torch.device(options.device)
     model.to(device)
     if device.type != "cpu":
@@ -90,7 +94,10 @@ def execute(config: RunConfig, options: RunOptions, command: str = "") -> dict[s
         "params": 1 - pruned_counts.params / dense_counts.params,
         "channels": 1 - sum(out_channels(m) for m in spec.roots(model)) / max(roots_before, 1),
     }[method.target_kind]
-    earlier = sum(p.seconds for p in ctx.phases.values()) - ctx.session_seconds  # from previous sessions
+    # Phases loaded finished (an earlier session of this run, or a dense phase another run trained) count
+    # towards the cost too: wall and CPU time are what the result took, not what this process spent.
+    earlier = sum(p.seconds for p in ctx.phases.values()) - ctx.session_seconds
+    earlier_cpu = sum(p.cpu_seconds for p in ctx.phases.values()) - ctx.session_cpu_seconds
     metrics = {
         "status": "finished",
         "config": config.model_dump(mode="json"),
@@ -122,8 +129,8 @@ def execute(config: RunConfig, options: RunOptions, command: str = "") -> dict[s
         },
         "method_metrics": ctx.metrics,
         "wall_time_s": round(time.perf_counter() - wall + max(earlier, 0.0), 3),
-        "cpu_time_s": round(time.process_time() - cpu, 3),
-        "git_sha": git_sha(),
+        "cpu_time_s": round(time.process_time() - cpu + max(earlier_cpu, 0.0), 3),
+        "git_sha": sha,
         "versions": versions(),
         "hardware": hardware(options.device),
         "command": command,

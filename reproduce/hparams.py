@@ -32,6 +32,11 @@ class TrainingConfig(Frozen):
     )
     gamma: float = Field(0.1, gt=0)
     test_batch_size: int = Field(1000, ge=1)
+    init: Literal["default", "glorot-uniform", "glorot-normal"] = Field(
+        "default",
+        description="Weight initialisation: PyTorch's layer defaults, or Glorot (Keras/TensorFlow's, which the "
+        "lottery-ticket, SNIP and Mikler papers used) with zero biases",
+    )
 
     @property
     def final_lr(self) -> float:

@@ -111,8 +111,10 @@ def layerwise_masks(
 
 
 def choose_masks(
-    scores: dict[str, torch.Tensor], sparsity: float, scope: str, current: Masks | None = None
+    scores: dict[str, torch.Tensor], sparsity: float | dict[str, float], scope: str, current: Masks | None = None
 ) -> dict[str, torch.Tensor]:
+    if isinstance(sparsity, dict) and scope != "layerwise":
+        raise ValueError("per-layer sparsities need scope 'layerwise'")
     if scope == "global":
         return global_masks(scores, sparsity, current)
     if scope == "layerwise":
@@ -127,12 +129,15 @@ def magnitude_scores(model: nn.Module, names: list[str]) -> dict[str, torch.Tens
 
 def density_schedule(target: float, per_round: float) -> list[float]:
     """Sparsities after each round when every round removes `per_round` of the remaining weights, the last
-    round clamped to `target`: N = ceil(ln(1 - target) / ln(1 - per_round)) rounds (Mikler, Sec. b)."""
+    round clamped to `target`: N = ceil(ln(1 - target) / ln(1 - per_round)) rounds (Mikler, Sec. b). A round
+    that lands within 1e-6 below the target counts as reaching it, so a per-round rate rounded from
+    1 - (1 - target) ** (1 / N) gives N rounds, not N plus a vanishing one."""
     if not 0 < per_round < 1:
         raise ValueError("per_round must be in (0, 1)")
     out: list[float] = []
     density = 1.0
-    while 1.0 - density < target - 1e-12:
+    while (out[-1] if out else 0.0) < target:
         density *= 1.0 - per_round
-        out.append(min(1.0 - density, target))
+        reached = 1.0 - density
+        out.append(target if reached >= target - 1e-6 else reached)
     return out

@@ -25,13 +25,14 @@ def finetune(ctx: Context, phase: str, epochs: int | None, lr: float | None) -> 
     return ctx.train(phase, Phase.constant(training.epochs if epochs is None else epochs, lr or training.lr / 10))
 
 
-def mask_by(ctx: Context, scores: dict[str, torch.Tensor], sparsity: float, scope: str) -> None:
-    """Prune the lowest-scoring prunable weights to `sparsity` (already pruned ones stay pruned)."""
+def mask_by(ctx: Context, scores: dict[str, torch.Tensor], sparsity: float | dict[str, float], scope: str) -> None:
+    """Prune the lowest-scoring prunable weights to `sparsity` (already pruned ones stay pruned); a dict gives
+    each layer its own (layer-wise scope)."""
     masks = ctx.enable_masks()
     masks.update(choose_masks(scores, sparsity, scope, masks))
 
 
-def mask_by_magnitude(ctx: Context, sparsity: float, scope: str) -> None:
+def mask_by_magnitude(ctx: Context, sparsity: float | dict[str, float], scope: str) -> None:
     masks = ctx.enable_masks()
     mask_by(ctx, magnitude_scores(ctx.model, masks.names), sparsity, scope)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from reproduce.masks import Masks
 from reproduce.methods.base import Method, MethodConfig
 from reproduce.methods.common import FinetuneEpochs, FinetuneLr, finetune, mask_by_magnitude
 
@@ -51,6 +52,31 @@ class IterativeMagnitudeConfig(MethodConfig):
         None, ge=0, description="Epochs after the last one; default: as the others"
     )
     finetune_lr: float | None = FinetuneLr
+    layer_sparsity: list[float] | None = Field(
+        None,
+        description="Layer-wise only: each prunable layer's own final sparsity, in model order (Han et al.'s "
+        "per-layer thresholds, e.g. their Table 2); the run's sparsity must equal the overall they imply",
+    )
+
+    @model_validator(mode="after")
+    def _per_layer_needs_layerwise(self) -> IterativeMagnitudeConfig:
+        if self.layer_sparsity is not None:
+            if self.scope != "layerwise":
+                raise ValueError("layer_sparsity needs scope 'layerwise'")
+            if not all(0 <= s < 1 for s in self.layer_sparsity):
+                raise ValueError("every layer_sparsity must be in [0, 1)")
+        return self
+
+
+def per_layer_targets(masks: Masks, layer_sparsity: list[float], overall: float) -> dict[str, float]:
+    """Name -> final sparsity of each prunable layer, checked against the run's overall target."""
+    if len(layer_sparsity) != len(masks.names):
+        raise ValueError(f"layer_sparsity has {len(layer_sparsity)} entries; the model has {len(masks.names)} layers")
+    sizes = [masks.tensors[n].numel() for n in masks.names]
+    implied = sum(s * n for s, n in zip(layer_sparsity, sizes, strict=True)) / sum(sizes)
+    if abs(implied - overall) > 1e-3:
+        raise ValueError(f"layer_sparsity implies an overall sparsity of {implied:.4f}, not the run's {overall:g}")
+    return dict(zip(masks.names, layer_sparsity, strict=True))
 
 
 class IterativeMagnitude(Method[IterativeMagnitudeConfig]):
@@ -61,13 +87,19 @@ class IterativeMagnitude(Method[IterativeMagnitudeConfig]):
     schedule: ClassVar[str] = "iterative"
 
     def label(self) -> str:
-        return f"magnitude ({self.config.scope}, iterative x{self.config.iterations}, retrained)"
+        per_layer = ", per-layer targets" if self.config.layer_sparsity is not None else ""
+        return f"magnitude ({self.config.scope}{per_layer}, iterative x{self.config.iterations}, retrained)"
 
     def run(self, ctx: Context, sparsity: float) -> None:
         cfg = self.config
         ctx.pretrain()
+        layers = None
+        if cfg.layer_sparsity is not None:
+            layers = per_layer_targets(ctx.enable_masks(), cfg.layer_sparsity, sparsity)
         for i in range(1, cfg.iterations + 1):
-            mask_by_magnitude(ctx, sparsity * i / cfg.iterations, cfg.scope)
+            fraction = i / cfg.iterations
+            target = sparsity * fraction if layers is None else {n: s * fraction for n, s in layers.items()}
+            mask_by_magnitude(ctx, target, cfg.scope)
             last = i == cfg.iterations
             epochs = cfg.last_finetune_epochs if last and cfg.last_finetune_epochs is not None else cfg.finetune_epochs
             finetune(ctx, f"iteration-{i}", epochs, cfg.finetune_lr)

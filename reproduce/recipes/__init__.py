@@ -1,0 +1,60 @@
+"""Named recipes: the settings that re-run one specific published result, and the atlas row it targets.
+
+Every claim is quoted from a source on disk (../shared/seeds, ../shared/reference, or the paper text the
+atlas row itself cites), with where. Settings the sources do not give, and every place where our set-up
+departs from the paper's (epochs, schedule, model variant), are ours and listed in `deviations`, which go
+into the row's notes. A recipe never invents the published number. `quick` is a shortened variant for a
+smoke run: its row does not claim to reproduce anything.
+
+One module per source: lenets.py (Han et al., SNIP, the lottery ticket), mikler.py (Mikler's MLP: the
+rewinding ticket, its Table 3.1 controls, Training Optimal Masks), swd.py (Tessier et al.'s Table 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reproduce.config import RunConfig
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    claim: str  # the published result, as the source states it
+    source: str  # where on disk the claim is
+    target: str | None  # "<PaperKey>/<result id>" of the atlas row re-run
+    config: dict[str, Any]
+    seeds: tuple[int, ...] = (0, 1, 2)
+    quick: dict[str, Any] = field(default_factory=dict)  # deep-merged into config for a short smoke run
+    deviations: str = ""
+
+    def run_config(self, quick: bool = False) -> RunConfig:
+        raw = merge(self.config, self.quick) if quick else self.config
+        return RunConfig.model_validate(raw)
+
+    @property
+    def command(self) -> str:
+        return f"pruneatlas reproduce recipes run {self.name}"
+
+
+def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`extra` deep-merged into a copy of `base` (dicts merge, anything else replaces)."""
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _collect() -> dict[str, Recipe]:
+    from reproduce.recipes import lenets, mikler, swd
+
+    out: dict[str, Recipe] = {}
+    for recipe in [*lenets.RECIPES, *mikler.RECIPES, *swd.RECIPES]:
+        if recipe.name in out:
+            raise ValueError(f"recipe {recipe.name!r} is defined twice")
+        out[recipe.name] = recipe
+    return out
+
+
+RECIPES = _collect()

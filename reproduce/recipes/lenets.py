@@ -1,0 +1,148 @@
+"""The MNIST LeNets: Han et al.'s iterative magnitude pruning (2015), SNIP (Lee et al. 2019) and the lottery
+ticket on LeNet-300-100 (Frankle & Carbin 2019).
+
+Han et al. and SNIP share one training set-up per network, SNIP's (SGD, momentum 0.9, batch 100, weight
+decay 5e-4, lr 0.1 decayed by 10x twice, Glorot init), so their dense runs are one and the same: Han et al.
+give no schedule for the LeNets beyond retraining at a tenth of the original lr. SNIP decays every 25k
+iterations and trains far longer than a CPU allows; we keep its lr, momentum, batch and decay and compress
+the schedule to 20 epochs (LeNet-300-100) and 8 epochs (LeNet-5-Caffe).
+"""
+
+from __future__ import annotations
+
+from reproduce.recipes import Recipe
+
+HAN_TEXT = "paper text in the search index (read_file id 38149825347), the copy the atlas rows cite"
+SNIP_TEXT = "paper text in the search index (read_file id 62050382530), the copy the atlas rows cite"
+SNIP_SETUP = (
+    "SNIP Sec. 5 'Experiment setup': SGD momentum 0.9, batch 100, weight decay 5e-4, lr 0.1 decayed by 0.1 "
+    "every 25k iterations, sensitivities from one batch of 100, variance-scaling init"
+)
+QUICK = {"training": {"epochs": 1}, "data": {"train_subset": 3000, "test_subset": 2000}}
+
+
+def _training(epochs: int) -> dict[str, object]:
+    """SNIP's optimiser settings (lr 0.1, momentum 0.9, weight decay 5e-4 are the defaults) over `epochs`."""
+    return {"epochs": epochs, "batch_size": 100, "init": "glorot-uniform"}
+
+
+LENET300 = {"arch": "lenet-300-100", "dataset": "mnist", "training": _training(20)}
+LENET5 = {"arch": "lenet5-caffe", "dataset": "mnist", "training": _training(8)}
+SHARED_DEVIATIONS = (
+    "Trained on all 60,000 training images (SNIP holds out 10 % for validation); Glorot-uniform init; "
+    "lr decays at 50 % and 75 % of a {epochs}-epoch run instead of every 25k iterations."
+)
+
+
+def _han(arch: str, layers: list[float], overall: float, epochs: tuple[int, int], claim: str, target: str) -> Recipe:
+    base = LENET300 if arch == "lenet-300-100" else LENET5
+    return Recipe(
+        name=f"han2015-{arch}-iterative",
+        claim=claim,
+        source=f"Han et al. (2015) Tables 1-3 and Sec. 4.1 ({HAN_TEXT}); seeds/001_822db64f19148759.txt line 92",
+        target=target,
+        config={
+            **base,
+            "method": {
+                "method": "magnitude-iterative",
+                "scope": "layerwise",
+                "layer_sparsity": layers,
+                "iterations": 5,
+                "finetune_epochs": epochs[0],
+                "last_finetune_epochs": epochs[1],
+                "finetune_lr": 0.01,
+            },
+            "sparsity": overall,
+        },
+        quick={**QUICK, "method": {"finetune_epochs": 1, "last_finetune_epochs": 1}},
+        deviations=SHARED_DEVIATIONS.format(epochs=base["training"]["epochs"])  # type: ignore[index]
+        + " Each layer is pruned to its own final sparsity from Han's per-layer table (the weights they kept), "
+        "by magnitude within the layer, instead of a threshold of quality x the layer's std; the number of "
+        f"prune-retrain iterations is not given for the LeNets: ours are 5, reaching i/5 of each layer's target, "
+        f"each retrained {epochs[0]} epoch(s) ({epochs[1]} after the last) at lr 0.01, a tenth of the original "
+        "lr (Sec. 4.1); all layers retrain together (Han retrain the pruned FC and conv layers in turn).",
+    )
+
+
+def _snip(arch: str, sparsity: float, error: str, baseline: str, target: str) -> Recipe:
+    base = LENET300 if arch == "lenet-300-100" else LENET5
+    pct = round(100 * sparsity)
+    return Recipe(
+        name=f"lee2019-snip-{arch}-{pct}",
+        claim=f"SNIP, {arch} on MNIST pruned at initialisation to {pct} % sparsity: {error} % test error "
+        f"(reference network {baseline} %), Table 1",
+        source=f"Lee et al. (2019) Table 1 and Sec. 5 ({SNIP_TEXT})",
+        target=target,
+        config={**base, "method": {"method": "snip", "batches": 1}, "sparsity": sparsity},
+        quick=QUICK,
+        deviations=SHARED_DEVIATIONS.format(epochs=base["training"]["epochs"])  # type: ignore[index]
+        + f" Set-up quoted: {SNIP_SETUP}.",
+    )
+
+
+LTH_DEVIATIONS = (
+    "10 epochs (10K iterations at batch 60) per round instead of 50K iterations; accuracy at the end of training "
+    "(the paper reads its curves at the early-stopping iteration); PyTorch's Glorot-normal init; no validation "
+    "split held out. As the paper: Adam 1.2e-3, batch 60, 20 % per round per layer and 10 % for the output layer, "
+    "surviving weights reset to their initial values every round."
+)
+
+
+def _lottery(rounds: int, sparsity: float, claim: str, target: str) -> Recipe:
+    return Recipe(
+        name=f"frankle2019-lenet300-lottery-{rounds}rounds",
+        claim=claim,
+        source="Frankle & Carbin (2019) Sec. 2 (atlas rows Frankle2019Lottery/s2-*, read from the ICLR submission, "
+        "read_file id 62360212009); seeds/001_822db64f19148759.txt line 106; set-up from "
+        "reference/survey-li2022-and-incop.md c.1 item 2",
+        target=target,
+        config={
+            "method": {
+                "method": "lottery-ticket",
+                "scope": "layerwise",
+                "per_round": 0.2,
+                "last_layer_per_round": 0.1,
+            },
+            "arch": "lenet-300-100",
+            "dataset": "mnist",
+            "sparsity": sparsity,
+            "training": {
+                "epochs": 10,
+                "batch_size": 60,
+                "optimizer": "adam",
+                "lr": 1.2e-3,
+                "weight_decay": 0.0,
+                "schedule": "constant",
+                "init": "glorot-normal",
+            },
+        },
+        quick=QUICK,
+        deviations=LTH_DEVIATIONS
+        + f" The chain of rounds is shared with the other lottery recipe; this row is round {rounds}.",
+    )
+
+
+RECIPES = [
+    _han(
+        "lenet-300-100",
+        [0.92, 0.91, 0.74],
+        0.9182,
+        (4, 4),
+        "Han et al. (2015), LeNet-300-100 on MNIST: 1.64 % top-1 error (Ref) -> 1.59 % pruned, 267K -> 22K "
+        "parameters, 12x (Table 1); weights kept fc1 8 %, fc2 9 %, fc3 26 % (Table 2)",
+        "Han2015Learning/b-t1-lenet300-pruned",
+    ),
+    _han(
+        "lenet5-caffe",
+        [0.34, 0.88, 0.92, 0.81],
+        0.9157,
+        (1, 3),
+        "Han et al. (2015), LeNet-5 (Caffe 20-50-500) on MNIST: 0.80 % top-1 error (Ref) -> 0.77 % pruned, "
+        "431K -> 36K parameters, 12x (Table 1); weights kept conv1 66 %, conv2 12 %, fc1 8 %, fc2 19 % (Table 3)",
+        "Han2015Learning/b-t1-lenet5-pruned",
+    ),
+    _snip("lenet-300-100", 0.95, "1.6", "1.7", "Lee2019Snip/t1-lenet-300-100-snip-95"),
+    _snip("lenet-300-100", 0.98, "2.4", "1.7", "Lee2019Snip/t1-lenet-300-100-snip-98"),
+    _snip("lenet5-caffe", 0.98, "0.8", "0.9", "Lee2019Snip/t1-lenet5-caffe-snip-98"),
+    _snip("lenet5-caffe", 0.99, "1.1", "0.9", "Lee2019Snip/t1-lenet5-caffe-snip-99"),
+]
