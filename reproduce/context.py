@@ -83,8 +83,10 @@ class Context:
         run_dir: RunDir,
         dense_dir: RunDir,
         options: RunOptions,
+        identity: dict[str, Any] | None = None,
     ) -> None:
         self.training, self.seed, self.data, self.model = training, seed, data, model
+        self.identity = identity or {}  # the run config's identity (RunConfig.identity), for shared_dir
         self.roots = roots
         self.run_dir, self.dense_dir, self.options = run_dir, dense_dir, options
         self.device = torch.device(options.device)
@@ -125,6 +127,21 @@ class Context:
         if self.masks is None:
             self.masks = Masks(self.model)
         return self.masks
+
+    def shared_dir(self, purpose: str, drop: Sequence[str]) -> RunDir:
+        """A folder shared by every run whose config differs from this one only in the `drop` keys (dotted,
+        e.g. "method.ticket_control"): work they have in common, such as the pruning rounds that find one
+        ticket for several controls, is done once and then loaded, as the dense phase is."""
+        from reproduce.config import sha256
+
+        ident = copy.deepcopy(self.identity)
+        for key in drop:
+            *parents, leaf = key.split(".")
+            node = ident
+            for part in parents:
+                node = node.get(part, {})
+            node.pop(leaf, None)
+        return RunDir(self.options.runs_dir / f"_{purpose}" / sha256(ident)[:16])
 
     def channel_pruner(self) -> ChannelPruner:
         return ChannelPruner(self.model, self.roots(self.model), self.example_input())

@@ -80,6 +80,7 @@ def execute(config: RunConfig, options: RunOptions, command: str = "") -> dict[s
         run_dir=run_dir,
         dense_dir=dense_dir,
         options=options,
+        identity=config.identity(),
     )
     run_dir.log(f"start {folder_name(config)} on {options.device}")
 

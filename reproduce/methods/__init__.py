@@ -15,6 +15,7 @@ from reproduce.methods.magnitude import IterativeMagnitude, Magnitude
 from reproduce.methods.random import RandomFilters, RandomWeights
 from reproduce.methods.slimming import NetworkSlimming
 from reproduce.methods.swd import SWD, SWDStructured
+from reproduce.methods.tom import TOM
 from reproduce.registry import Registry
 
 METHODS: Registry[type[Method]] = Registry("method")
@@ -26,6 +27,7 @@ for _cls in (
     LotteryTicket,
     LRRewinding,
     SGimp,
+    TOM,
     Snip,
     SynFlow,
     Grasp,

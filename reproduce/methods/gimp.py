@@ -9,7 +9,9 @@ IMP (reference: gimp-mikler2021.md, "Shared loop: GIMP").
 
 The rewind point is what tells the methods apart:
 - lottery-ticket: the dense run's weights at `rewind_step` (0 = the initialisation, Frankle & Carbin 2019;
-  a few hundred steps = "late resetting", Frankle et al. 2019);
+  a few hundred steps = "late resetting", Frankle et al. 2019). Its rounds live in a folder shared by every
+  target and every Table 3.1 control of one chain (`ticket_control`, methods/tickets.py, modifies only the
+  last round's ticket); `last_layer_per_round` gives the output layer its own, layer-wise rate;
 - lr-rewinding: no weight rewind, only the lr schedule restarts (Renda et al. 2020); one-shot with
   per_round unset, as Tessier et al. ran it;
 - sgimp: the latest cycle's weights at (100 - X) % of its steps, X = 75 by default (Mikler 2021).
@@ -19,12 +21,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from reproduce.context import derive_seed
 from reproduce.hparams import Phase
 from reproduce.masks import density_schedule
 from reproduce.methods.base import Method, MethodConfig
 from reproduce.methods.common import mask_by_magnitude
+from reproduce.methods.tickets import LABELS, TicketControl, modify_ticket
 
 if TYPE_CHECKING:
     from reproduce.context import Context
@@ -41,6 +45,46 @@ class LotteryTicketConfig(MethodConfig):
     per_round: float = Field(0.2, gt=0, lt=1, description="Fraction of the remaining weights pruned per round")
     rewind_step: int = Field(0, ge=0, description="Rewind to the dense run's weights after this many steps (0 = init)")
     scope: Scope = "global"
+    last_layer_per_round: float | None = Field(
+        None,
+        gt=0,
+        lt=1,
+        description="Layer-wise only: the output layer's own rate per round (Frankle & Carbin: half the others'); "
+        "rounds then run until the overall sparsity reaches the target, with no clamped last round",
+    )
+    ticket_control: TicketControl = Field(
+        "none", description="Mikler's Table 3.1: modify the final ticket before it is trained (methods/tickets.py)"
+    )
+
+    @model_validator(mode="after")
+    def _output_rate_needs_layerwise(self) -> LotteryTicketConfig:
+        if self.last_layer_per_round is not None and self.scope != "layerwise":
+            raise ValueError("last_layer_per_round needs scope 'layerwise'")
+        return self
+
+
+def ticket_rounds(
+    cfg: LotteryTicketConfig, target: float, sizes: dict[str, int]
+) -> list[tuple[str, float | dict[str, float]]]:
+    """(phase name, sparsity) for each round. A round's name says what it reached, so runs that differ only in
+    their target share the rounds they have in common: "round-k" when it removed exactly per_round of the
+    remaining weights, "round-k-to-<target>" when it was clamped to the target."""
+    if cfg.last_layer_per_round is None:
+        plan = rounds(target, cfg.per_round)
+        return [
+            (f"round-{k}" if abs(s - (1 - (1 - cfg.per_round) ** k)) < 1e-12 else f"round-{k}-to-{s:g}", s)
+            for k, s in enumerate(plan, start=1)
+        ]
+    names, total = list(sizes), sum(sizes.values())
+    rates = {n: cfg.last_layer_per_round if n == names[-1] else cfg.per_round for n in names}
+    out: list[tuple[str, float | dict[str, float]]] = []
+    overall = 0.0
+    while overall < target - 5e-4:  # a round within 0.05 pp of the target reaches it
+        k = len(out) + 1
+        layers = {n: 1 - (1 - rates[n]) ** k for n in names}
+        overall = sum(layers[n] * sizes[n] for n in names) / total
+        out.append((f"round-{k}", layers))
+    return out
 
 
 class LotteryTicket(Method[LotteryTicketConfig]):
@@ -51,8 +95,13 @@ class LotteryTicket(Method[LotteryTicketConfig]):
     schedule: ClassVar[str] = "iterative"
 
     def label(self) -> str:
-        point = "init" if self.config.rewind_step == 0 else f"step {self.config.rewind_step}"
-        return f"IMP, weight rewinding to {point} ({self.config.per_round:.0%}/round, {self.config.scope})"
+        cfg = self.config
+        point = "init" if cfg.rewind_step == 0 else f"step {cfg.rewind_step}"
+        rate = f"{cfg.per_round:.0%}/round" + (
+            f", output layer {cfg.last_layer_per_round:.0%}" if cfg.last_layer_per_round is not None else ""
+        )
+        control = f"; ticket modified: {LABELS[cfg.ticket_control]}" if cfg.ticket_control != "none" else ""
+        return f"IMP, weight rewinding to {point} ({rate}, {cfg.scope}){control}"
 
     def run(self, ctx: Context, sparsity: float) -> None:
         cfg = self.config
@@ -61,11 +110,20 @@ class LotteryTicket(Method[LotteryTicketConfig]):
             raise ValueError(f"rewind_step {cfg.rewind_step} is beyond the dense run's {steps} steps")
         ctx.pretrain(snapshot_steps=[cfg.rewind_step])
         rewind_to = ctx.dense_snapshot(cfg.rewind_step)
-        for k, target in enumerate(rounds(sparsity, cfg.per_round), start=1):
+        masks = ctx.enable_masks()
+        plan = ticket_rounds(cfg, sparsity, {n: masks.tensors[n].numel() for n in masks.names})
+        # The unmodified rounds are shared by every target and every control on this chain.
+        chain = ctx.shared_dir("tickets", drop=("sparsity", "method.ticket_control"))
+        for k, (phase, target) in enumerate(plan, start=1):
             mask_by_magnitude(ctx, target, cfg.scope)
             ctx.rewind(rewind_to)
-            ctx.train(f"round-{k}", Phase.full(ctx.training))
-        ctx.record("rounds", k)
+            if k == len(plan) and cfg.ticket_control != "none":
+                seed = derive_seed(ctx.seed, "ticket-control", cfg.ticket_control)
+                modify_ticket(ctx.model, masks, cfg.ticket_control, seed, ctx.training.init)
+                ctx.train(f"{phase}-{cfg.ticket_control}", Phase.full(ctx.training))
+            else:
+                ctx.train(phase, Phase.full(ctx.training), store=chain)
+        ctx.record("rounds", len(plan))
 
 
 class LRRewindingConfig(MethodConfig):

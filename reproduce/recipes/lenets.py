@@ -145,4 +145,19 @@ RECIPES = [
     _snip("lenet-300-100", 0.98, "2.4", "1.7", "Lee2019Snip/t1-lenet-300-100-snip-98"),
     _snip("lenet5-caffe", 0.98, "0.8", "0.9", "Lee2019Snip/t1-lenet5-caffe-snip-98"),
     _snip("lenet5-caffe", 0.99, "1.1", "0.9", "Lee2019Snip/t1-lenet5-caffe-snip-99"),
+    _lottery(
+        15,
+        0.964,
+        "Frankle & Carbin (2019), LeNet-300-100 on MNIST, winning tickets by iterative pruning: accuracy "
+        '"returning to the level of the original network when 3.5% of weights remain" (Sec. 2; "a subnetwork '
+        'that is only 3.6% of its original size performs just as well", seed 001 line 106)',
+        "Frankle2019Lottery/s2-lenet-iterative-3p5pct",
+    ),
+    _lottery(
+        8,
+        0.83,
+        "Frankle & Carbin (2019), LeNet-300-100 on MNIST, winning tickets: test accuracy improves by more than "
+        "0.4 percentage points when the network is pruned to 17 % of its original size (Sec. 2)",
+        "Frankle2019Lottery/s2-lenet-iterative-17pct",
+    ),
 ]

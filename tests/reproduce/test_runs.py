@@ -38,7 +38,7 @@ class Interrupt(Exception):
     pass
 
 
-@pytest.mark.parametrize("where", [("dense", 1, 6), ("round-2", 1, 7), ("round-1", 0, 2)])
+@pytest.mark.parametrize("where", [("dense", 1, 6), ("round-2-to-0.6", 1, 7), ("round-1", 0, 2)])
 def test_interrupted_mid_epoch_then_resumed_gives_the_uninterrupted_result(toy_config, tmp_path: Path, where) -> None:
     """Killed in the middle of an epoch (after earlier epochs were checkpointed), the rerun resumes and
     ends exactly where an uninterrupted run ends."""
