@@ -5,7 +5,8 @@ it, the atlas compares the copy with every other source of the same result. Two 
 same setting when they come from different source documents, name the same originating paper, method,
 architecture, dataset, metric and granularity, and agree on every cost measure both give (or, giving no cost
 at all, print the same label). A conflict is then an accuracy value on which they disagree beyond rounding.
-Sweep rows (many runs of one setting by design) and our own re-runs are not compared.
+Sweep rows (many runs of one setting by design), baselines a paper re-ran itself (independent measurements,
+not copies) and our own re-runs are not compared.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def facts_for(paper: PaperFile, file: str, reproduced: bool, vocab: Vocabularies
         return []
     found = []
     for result in paper.results:
-        if result.conditions.sweep:
+        if result.conditions.sweep or result.conditions.reimplemented:
             continue
         metric = vocab.metrics.by_id[result.accuracy.metric]
         values: dict[str, float] = {}

@@ -114,6 +114,11 @@ class Conditions(Strict):
     architecture_modified: str | None = Field(None, description="Changes beyond pruning, e.g. FC replaced by GAP")
     quantized: bool | None = None
     sweep: bool = Field(False, description="One point of a hyper-parameter sweep or grid")
+    reimplemented: bool = Field(
+        False,
+        description="This document's authors ran `method_paper`'s method themselves (a baseline they re-ran): "
+        "the number is their own measurement, not a quote of that paper",
+    )
     runtime_speedup: Printed | None = Field(None, description="Measured wall-clock speed-up (x)")
     runtime_device: str | None = None
 

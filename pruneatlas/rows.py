@@ -25,9 +25,9 @@ CONTEXT_COLUMNS = [
     "title", "venue", "paper_url", "method_name", "architecture_name", "family", "dataset_name", "task", "scope",
     "schedule", "higher_is_better", "norm_metric", "baseline_norm", "pruned_norm", "acc_claim", "baseline_std",
     "pruned_std", "secondary_metric", "secondary_baseline", "secondary_pruned", "secondary_drop", "flops_unit",
-    "num_runs", "finetune_epochs", "distillation", "architecture_modified", "quantized", "sweep", "runtime_speedup",
-    "quote", "precision", "source_url", "source_commit", "collection", "collection_row", "bounds", "discrepancies",
-    "reproduces", "config_hash", "command", "cpu_time_s", "wall_time_s", "file",
+    "num_runs", "finetune_epochs", "distillation", "architecture_modified", "quantized", "sweep", "reimplemented",
+    "runtime_speedup", "quote", "precision", "source_url", "source_commit", "collection", "collection_row", "bounds",
+    "discrepancies", "reproduces", "config_hash", "command", "cpu_time_s", "wall_time_s", "file",
 ]  # fmt: skip
 
 
@@ -49,7 +49,7 @@ def source_kind(paper: PaperFile, result: Result, reproduced: bool) -> SourceKin
         return "reproduced"
     if result.source.collection is not None:
         return "imported"
-    if result.method_paper is not None and result.method_paper != paper.key:
+    if result.method_paper is not None and result.method_paper != paper.key and not result.conditions.reimplemented:
         return "secondary"
     return "reported"
 
@@ -173,6 +173,7 @@ def result_row(
         "architecture_modified": conditions.architecture_modified,
         "quantized": conditions.quantized,
         "sweep": conditions.sweep,
+        "reimplemented": conditions.reimplemented,
         "runtime_speedup": _value(conditions.runtime_speedup),
         "quote": source.quote,
         "precision": source.precision,

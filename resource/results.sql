@@ -27,6 +27,7 @@ SELECT * REPLACE (
     CAST(distillation AS BOOLEAN) AS distillation,
     CAST(quantized AS BOOLEAN) AS quantized,
     CAST(sweep AS BOOLEAN) AS sweep,
+    CAST(reimplemented AS BOOLEAN) AS reimplemented,
     CAST(runtime_speedup AS DOUBLE) AS runtime_speedup,
     CAST(cpu_time_s AS DOUBLE) AS cpu_time_s,
     CAST(wall_time_s AS DOUBLE) AS wall_time_s

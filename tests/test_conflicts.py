@@ -88,3 +88,18 @@ def test_unstructured_and_n_m_rows_are_different_settings(write_paper: WritePape
     write_paper(llm("Sun2024Simple", "weight", 6.51))
     write_paper(llm("Fang2024Maskllm", "n:m", 10.42))
     assert load_atlas([atlas_dir / "papers"]).conflicts == []
+
+
+def test_a_baseline_the_authors_re_ran_is_their_own_measurement_not_a_conflicting_copy(
+    write_paper: WritePaper, atlas_dir
+):
+    from pruneatlas.rows import source_kind
+
+    write_paper(HRANK)
+    rerun = _copy(92.17)
+    rerun["results"][0]["conditions"] = {"reimplemented": True}
+    write_paper(rerun)
+    atlas = load_atlas([atlas_dir / "papers"])
+    assert atlas.conflicts == []
+    depgraph = next(lp.paper for lp in atlas.papers if lp.paper.key == "Fang2023Depgraph")
+    assert source_kind(depgraph, depgraph.results[0], reproduced=False) == "reported"
