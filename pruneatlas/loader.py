@@ -230,8 +230,8 @@ _WORKER_VOCAB: Vocabularies | None = None
 
 @contextmanager
 def _no_cyclic_gc() -> Iterator[None]:
-    """Compiling makes millions of small acyclic objects (rows, models); the cyclic collector rescanning
-    them all again and again made large builds quadratic. Reference counting still frees them."""
+    """Compiling makes millions of small acyclic objects (rows, models) that the cyclic collector would scan
+    again and again for nothing; reference counting still frees them."""
     enabled = gc.isenabled()
     gc.disable()
     try:
