@@ -22,7 +22,7 @@ COLUMNS = [
     "claim_id", "claim_label", "architecture", "dataset", "metric", "claim_baseline", "claim_pruned", "claim_drop",
     "rerun_baseline", "rerun_pruned", "rerun_std", "rerun_runs", "rerun_drop", "gap", "drop_gap",
     "claim_params_reduction_pct", "rerun_params_reduction_pct", "claim_locator", "rerun_id", "command",
-    "wall_time_s",
+    "cpu_time_s", "wall_time_s",
 ]  # fmt: skip
 CONFIG = {
     "claim_id": st.column_config.TextColumn("Published result"),
@@ -40,6 +40,7 @@ CONFIG = {
     "drop_gap": st.column_config.NumberColumn("Drop gap (pp)", format="%+.2f", help="re-run drop minus published"),
     "claim_drop": st.column_config.NumberColumn("Published drop (pp)", format="%.2f"),
     "rerun_drop": st.column_config.NumberColumn("Re-run drop (pp)", format="%.2f"),
+    "cpu_time_s": st.column_config.NumberColumn("CPU time (s)", format="%.0f", help="all seeds of the re-run"),
 }
 
 

@@ -18,7 +18,7 @@ SNIP_SETUP = (
     "SNIP Sec. 5 'Experiment setup': SGD momentum 0.9, batch 100, weight decay 5e-4, lr 0.1 decayed by 0.1 "
     "every 25k iterations, sensitivities from one batch of 100, variance-scaling init"
 )
-QUICK = {"training": {"epochs": 1}, "data": {"train_subset": 3000, "test_subset": 2000}}
+QUICK = {"training": {"epochs": 2}, "data": {"train_subset": 5000, "test_subset": 2000}}
 
 
 def _training(epochs: int) -> dict[str, object]:

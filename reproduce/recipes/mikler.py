@@ -31,7 +31,7 @@ MLP = {
         "init": "glorot-uniform",
     },
 }
-QUICK = {"training": {"epochs": 1}, "data": {"train_subset": 3000, "test_subset": 2000}}
+QUICK = {"training": {"epochs": 2}, "data": {"train_subset": 5000, "test_subset": 2000}}
 DEVIATIONS = (
     "Schedule from the author's repository default, not from the thesis (which gives none for MNIST); "
     "weight decay 2e-4 on every parameter instead of L2 1e-4 on kernels only; accuracy at the end of training "
