@@ -73,10 +73,17 @@ def _ticket(control: str) -> Recipe:
 TOM = {
     "method": "tom",
     "mask_epochs": 4,
-    "mask_lr": 1.0,
+    "mask_lr": 10.0,
     "logit_init": 3.0,
-    "penalty": 1e-3,
+    "penalty": 3e-5,
 }
+TOM_TUNING = (
+    "Chosen in one tuning run (a seed of its own) before the recorded runs, by the top-4 % mask's accuracy on "
+    "the frozen 10 % weights and "
+    "a 3-epoch retraining: penalty 1e-3 or 1e-4 drove the mean keep-probability far below 4 % within an epoch "
+    "(mask-only 66-90 %); 3e-5 with lr 10 let it decay 0.78 -> 0.37 -> 0.10 -> 0.03 over 4 epochs (mask-only "
+    "94.5 %, against 75.5 % for the magnitude mask of the same weights)."
+)
 
 RECIPES = [
     *(_ticket(control) for control in TABLE_3_1),
@@ -90,7 +97,8 @@ RECIPES = [
         quick={**QUICK, "method": {"mask_epochs": 1}},
         deviations=DEVIATIONS
         + " Not in the thesis, chosen by us: logits start at 3.0 (keep-probability 0.95); SGD on the logits with lr "
-        "1.0 and momentum 0.9 for 4 epochs; the penalty is L1 on the logits (1e-3 added to every logit's gradient); "
-        "the weights are trained from the 10 % checkpoint for the full 30 epochs with the lr schedule restarted.",
+        "10 and momentum 0.9 for 4 epochs; the penalty is L1 on the logits (3e-5 added to every logit's gradient); "
+        "the weights are trained from the 10 % checkpoint for the full 30 epochs with the lr schedule restarted. "
+        + TOM_TUNING,
     ),
 ]
