@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from paper_factory import WritePaper, paper, result
 
 from pruneatlas import analyses, export
-from pruneatlas.build import BuildError, build, database_path
+from pruneatlas.build import BuildError, build, database_path, input_hash
 from pruneatlas.cli import main
 from pruneatlas.rows import CONTRACT_COLUMNS
 from pruneatlas.sql import QueryRefused, connect_readonly, run_select
@@ -96,12 +96,12 @@ def test_results_view_carries_the_contract_with_derived_values(small_atlas: Path
 )
 def test_query_path_refuses_everything_but_reading_the_atlas(small_atlas: Path, sql: str):
     path = build().path
-    before = path.read_bytes()
+    before, data_before = path.read_bytes(), input_hash([small_atlas / "papers"])
     con = connect_readonly(path)
     with pytest.raises(QueryRefused):
         run_select(con, sql)
     con.close()
-    assert path.read_bytes() == before
+    assert path.read_bytes() == before and input_hash([small_atlas / "papers"]) == data_before
     assert not Path("/tmp/pruneatlas-leak.csv").exists()
 
 
