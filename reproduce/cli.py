@@ -106,12 +106,16 @@ def _report(results: list[dict[str, Any]]) -> None:
 
 
 def _write(
-    groups: list[list[dict[str, Any]]], out_dir: Path | None, reproduces: dict[str, str] | None = None, note: str = ""
+    groups: list[list[dict[str, Any]]],
+    out_dir: Path | None,
+    reproduces: dict[str, str] | None = None,
+    note: str = "",
+    command: str | None = None,
 ) -> None:
     from reproduce.rows import RowError, write_rows
 
     try:
-        for path in write_rows(groups, out_dir, reproduces, note):
+        for path in write_rows(groups, out_dir, reproduces, note, command=command):
             click.echo(f"row written: {path} (validated)")
     except RowError as exc:
         raise click.ClickException(str(exc)) from None
@@ -344,7 +348,8 @@ def recipes_run(name, quick, seeds, out_dir, runs_dir, data_root, no_download, d
         )
     if recipe.deviations:
         note += f" Deviations: {recipe.deviations}"
-    _write([results], out_dir, {group_hash(base): linked} if linked else None, note)
+    command = recipe.command + (" --quick" if quick else "")  # the documented command, whatever ran the seeds
+    _write([results], out_dir, {group_hash(base): linked} if linked else None, note, command)
 
 
 if __name__ == "__main__":

@@ -91,8 +91,11 @@ def _notes(first: dict[str, Any], runs: Sequence[dict[str, Any]]) -> str:
     return " ".join(parts)
 
 
-def build_result(runs: Sequence[dict[str, Any]], reproduces: str | None = None, extra_note: str = "") -> Result:
-    """One Result from the finished runs of one config (one per seed)."""
+def build_result(
+    runs: Sequence[dict[str, Any]], reproduces: str | None = None, extra_note: str = "", command: str | None = None
+) -> Result:
+    """One Result from the finished runs of one config (one per seed). `command` replaces the command line the
+    first seed was run with (a recipe's one documented command, whichever invocation trained its seeds)."""
     from reproduce.methods import METHODS
 
     first = runs[0]
@@ -154,7 +157,7 @@ def build_result(runs: Sequence[dict[str, Any]], reproduces: str | None = None, 
             "source": {"locator": locator, "extraction": "rerun"},
             **({"reproduces": reproduces} if reproduces else {}),
             "provenance": {
-                "command": first["command"] or "python -m reproduce.cli run",
+                "command": command or first["command"] or "python -m reproduce.cli run",
                 "config_hash": first["group_hash"],
                 "git_sha": first["git_sha"],
                 "versions": first["versions"],
@@ -188,6 +191,7 @@ def write_rows(
     reproduces: dict[str, str] | None = None,
     extra_note: str = "",
     validate: bool = True,
+    command: str | None = None,
 ) -> list[Path]:
     """Write one result per group (each a list of per-seed metrics) into its method/arch/dataset file,
     replacing a result with the same id; validate every written file and undo it if it does not pass."""
@@ -197,7 +201,7 @@ def write_rows(
     for runs in groups:
         first = runs[0]
         target = (reproduces or {}).get(first["group_hash"])
-        result = build_result(runs, target, extra_note)
+        result = build_result(runs, target, extra_note, command)
         key = paper_key(first["config"]["method"]["method"], first["architecture_id"], first["dataset_id"], year)
         path = out_dir / f"{key}.yaml"
         by_file.setdefault(path, (first, []))[1].append(result)
