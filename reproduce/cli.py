@@ -36,22 +36,20 @@ def _command_line() -> str:
     return "pruneatlas reproduce " + shlex.join(argv)
 
 
-def _options(
-    runs_dir: Path | None, data_root: Path | None, device: str, quiet: bool, download: bool, threads: int | None
-):  # type: ignore[no-untyped-def]
+def _options(where: dict[str, Any]):  # type: ignore[no-untyped-def]
     import torch
 
     from reproduce.context import RunOptions
     from reproduce.runs import default_runs_dir
 
-    if threads:
-        torch.set_num_threads(threads)
+    if where["threads"]:
+        torch.set_num_threads(where["threads"])
     return RunOptions(
-        runs_dir=runs_dir or default_runs_dir(),
-        data_root=data_root,
-        download=download,
-        device=device,
-        progress=not quiet,
+        runs_dir=where["runs_dir"] or default_runs_dir(),
+        data_root=where["data_root"],
+        download=not where["no_download"],
+        device=where["device"],
+        progress=not where["quiet"],
     )
 
 
@@ -93,6 +91,18 @@ def _execute_all(configs: list, opts, command: str) -> list[dict[str, Any]]:  # 
         except (ValueError, FileNotFoundError, RuntimeError) as exc:
             raise click.ClickException(f"{config.method.method} on {config.arch}/{config.dataset}: {exc}") from None
     return results
+
+
+def _run(groups: list[list], where: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """Run every group's configs under the shared `run_options` and report them; one result list per group."""
+    opts = _options(where)
+    flat = _execute_all([config for group in groups for config in group], opts, _command_line())
+    _report(flat)
+    out, start = [], 0
+    for group in groups:
+        out.append(flat[start : start + len(group)])
+        start += len(group)
+    return out
 
 
 def _report(results: list[dict[str, Any]]) -> None:
@@ -207,25 +217,7 @@ def _build_configs(method, arch, dataset, sparsities, seeds, epochs, params, tra
 @click.option("--config", "config_file", type=click.Path(exists=True, path_type=Path), help="A run config (YAML/JSON)")
 @run_options
 def run_command(
-    method,
-    arch,
-    dataset,
-    epochs,
-    params,
-    train,
-    arch_option,
-    data_option,
-    sparsity,
-    seeds,
-    config_file,
-    out_dir,
-    runs_dir,
-    data_root,
-    no_download,
-    device,
-    threads,
-    no_row,
-    quiet,
+    method, arch, dataset, epochs, params, train, arch_option, data_option, sparsity, seeds, config_file, **where
 ):  # type: ignore[no-untyped-def]
     """Run one config (for one or more seeds) and write its row."""
     from pydantic import ValidationError
@@ -247,11 +239,9 @@ def run_command(
         configs = _build_configs(
             method, arch, dataset, [sparsity], list(seeds) or [0], epochs, params, train, arch_option, data_option
         )[0]
-    opts = _options(runs_dir, data_root, device, quiet, not no_download, threads)
-    results = _execute_all(configs, opts, _command_line())
-    _report(results)
-    if not no_row:
-        _write([results], out_dir)
+    groups = _run([configs], where)
+    if not where["no_row"]:
+        _write(groups, where["out_dir"])
 
 
 @group.command("sweep")
@@ -259,36 +249,14 @@ def run_command(
 @click.option("--sparsity", "-s", "sparsities", type=float, multiple=True, required=True, help="Repeat per point")
 @click.option("--seed", "seeds", type=int, multiple=True, help="Repeat per seed (default 0)")
 @run_options
-def sweep_command(
-    method,
-    arch,
-    dataset,
-    epochs,
-    params,
-    train,
-    arch_option,
-    data_option,
-    sparsities,
-    seeds,
-    out_dir,
-    runs_dir,
-    data_root,
-    no_download,
-    device,
-    threads,
-    no_row,
-    quiet,
-):  # type: ignore[no-untyped-def]
+def sweep_command(method, arch, dataset, epochs, params, train, arch_option, data_option, sparsities, seeds, **where):  # type: ignore[no-untyped-def]
     """Run every sparsity x seed; each sparsity becomes one row (seeds aggregated) in one file."""
     grid = _build_configs(
         method, arch, dataset, list(sparsities), list(seeds) or [0], epochs, params, train, arch_option, data_option
     )
-    opts = _options(runs_dir, data_root, device, quiet, not no_download, threads)
-    flat = _execute_all([c for row in grid for c in row], opts, _command_line())
-    _report(flat)
-    per = len(grid[0])
-    if not no_row:
-        _write([flat[i : i + per] for i in range(0, len(flat), per)], out_dir)
+    groups = _run(grid, where)
+    if not where["no_row"]:
+        _write(groups, where["out_dir"])
 
 
 @group.group("recipes", invoke_without_command=True)
@@ -324,7 +292,7 @@ def _in_atlas(target: str | None) -> bool:
 @click.option("--quick", is_flag=True, help="A shortened smoke version (its row claims to reproduce nothing)")
 @click.option("--seed", "seeds", type=int, multiple=True, help="Override the recipe's seeds")
 @run_options
-def recipes_run(name, quick, seeds, out_dir, runs_dir, data_root, no_download, device, threads, no_row, quiet):  # type: ignore[no-untyped-def]
+def recipes_run(name, quick, seeds, **where):  # type: ignore[no-untyped-def]
     """Run recipe NAME and write its row, linked to the published row it re-runs."""
     from reproduce.config import group_hash
     from reproduce.recipes import RECIPES
@@ -335,10 +303,8 @@ def recipes_run(name, quick, seeds, out_dir, runs_dir, data_root, no_download, d
     recipe = RECIPES[name]
     base = recipe.run_config(quick)
     configs = [base.model_copy(update={"seed": s}) for s in (seeds or recipe.seeds)]
-    opts = _options(runs_dir, data_root, device, quiet, not no_download, threads)
-    results = _execute_all(configs, opts, _command_line())
-    _report(results)
-    if no_row:
+    (results,) = _run([configs], where)
+    if where["no_row"]:
         return
     linked = recipe.target if not quick and _in_atlas(recipe.target) else None
     note = f'Recipe {name}{" (quick variant)" if quick else ""}: re-runs "{recipe.claim}" ({recipe.source}).'
@@ -349,7 +315,7 @@ def recipes_run(name, quick, seeds, out_dir, runs_dir, data_root, no_download, d
     if recipe.deviations:
         note += f" Deviations: {recipe.deviations}"
     command = recipe.command + (" --quick" if quick else "")  # the documented command, whatever ran the seeds
-    _write([results], out_dir, {group_hash(base): linked} if linked else None, note, command)
+    _write([results], where["out_dir"], {group_hash(base): linked} if linked else None, note, command)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from reproduce.hparams import Phase, TrainingConfig
 from reproduce.masks import Masks
 from reproduce.runs import RunDir, default_runs_dir, load_torch, save_torch
 from reproduce.structured import ChannelPruner
-from reproduce.training import StepHook, evaluate, make_optimizer, set_lr, train_epoch
+from reproduce.training import EpochStats, StepHook, evaluate, make_optimizer, set_lr, train_epoch
 
 Fault = Callable[[str, int, int], None]
 
@@ -212,21 +212,14 @@ class Context:
         try:
             for epoch in range(first_epoch, schedule.epochs):
                 wall, cpu = time.perf_counter(), time.process_time()
-                set_lr(optimizer, schedule.lr_at(epoch))
-                on_step = self._step_hook(store, phase, epoch, set(snapshot_steps) - {0})
-                torch.manual_seed(derive_seed(self.seed, phase, epoch, "torch"))
-                stats = train_epoch(
-                    self.model,
-                    self.data.train,
+                stats = self._epoch(
+                    phase,
+                    epoch,
                     optimizer,
-                    batch_size=self.training.batch_size,
-                    generator=self.generator(phase, epoch),
-                    device=self.device,
-                    masks=self.masks,
-                    extra_loss=extra_loss,
-                    after_backward=after_backward,
-                    first_step=epoch * per_epoch,
-                    on_step=on_step,
+                    schedule,
+                    extra_loss,
+                    after_backward,
+                    on_step=self._step_hook(store, phase, epoch, set(snapshot_steps) - {0}),
                     progress=bar.update,
                     where=f"{phase}, epoch {epoch + 1}",
                 )
@@ -297,6 +290,33 @@ class Context:
 
         return hook
 
+    def _epoch(
+        self,
+        phase: str,
+        epoch: int,
+        optimizer: torch.optim.Optimizer,
+        schedule: Phase,
+        extra_loss: Callable[[nn.Module], torch.Tensor] | None,
+        after_backward: StepHook | None,
+        **how: Any,
+    ) -> EpochStats:
+        """One epoch of `phase` with its lr and seeds: training and replaying must draw the same batches."""
+        set_lr(optimizer, schedule.lr_at(epoch))
+        torch.manual_seed(derive_seed(self.seed, phase, epoch, "torch"))
+        return train_epoch(
+            self.model,
+            self.data.train,
+            optimizer,
+            batch_size=self.training.batch_size,
+            generator=self.generator(phase, epoch),
+            device=self.device,
+            masks=self.masks,
+            extra_loss=extra_loss,
+            after_backward=after_backward,
+            first_step=epoch * self.data.train.num_batches(self.training.batch_size),
+            **how,
+        )
+
     def _save(self, path: Path, optimizer: torch.optim.Optimizer, epoch: int, done: bool, result: PhaseResult) -> None:
         save_torch(
             path,
@@ -334,19 +354,13 @@ class Context:
         for epoch in range(schedule.epochs):
             if epoch * per_epoch >= last:
                 break
-            set_lr(optimizer, schedule.lr_at(epoch))
-            torch.manual_seed(derive_seed(self.seed, phase, epoch, "torch"))
-            train_epoch(
-                self.model,
-                self.data.train,
+            self._epoch(
+                phase,
+                epoch,
                 optimizer,
-                batch_size=self.training.batch_size,
-                generator=self.generator(phase, epoch),
-                device=self.device,
-                masks=self.masks,
-                extra_loss=extra_loss,
-                after_backward=after_backward,
-                first_step=epoch * per_epoch,
+                schedule,
+                extra_loss,
+                after_backward,
                 max_steps=last - epoch * per_epoch,
                 on_step=self._step_hook(store, phase, epoch, set(missing)),
                 where=f"{phase} (replaying to step {last})",
