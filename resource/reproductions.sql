@@ -1,5 +1,6 @@
 -- Published claims beside our re-runs of them. gap = re-run minus claim, in the claim's metric
--- (accuracy normalised so that error rates read as accuracies); drop_gap compares the accuracy drops.
+-- (accuracy normalised so that error rates read as accuracies); drop_gap compares the accuracy drops. The claim's
+-- quote travels with it: some claims are words or bounds ("comparable", "more than 0.4 points"), not numbers.
 CREATE OR REPLACE VIEW reproductions AS
 SELECT
     p.result_id AS claim_id,
@@ -13,6 +14,7 @@ SELECT
     p.acc_drop AS claim_drop,
     p.params_reduction_pct AS claim_params_reduction_pct,
     p.locator AS claim_locator,
+    p.quote AS claim_quote,
     r.result_id AS rerun_id,
     r.method_label AS rerun_label,
     r.baseline_norm AS rerun_baseline,
