@@ -23,6 +23,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from pruneatlas.atomic import remove_orphaned_temps
 from reproduce.data import Batch, DataBundle
 from reproduce.hparams import Phase, TrainingConfig
 from reproduce.masks import Masks
@@ -180,6 +181,7 @@ class Context:
         `monitor(epoch, top1)` runs after each epoch and returns (a value to keep, whether to stop now).
         """
         store = store or self.run_dir
+        remove_orphaned_temps(store.path)  # left by a process killed mid-write; the files they shadow are whole
         path = store.checkpoint(phase)
         start = self.state() if snapshot_steps else None
         optimizer = make_optimizer(self.model, self.training, schedule.lr)
