@@ -231,3 +231,45 @@ def test_cli_stats_reports_coverage(small_atlas: Path):
     measures = {row["measure"]: row["value"] for row in json.loads(outcome.output)}
     assert measures["published operating points"] == 4 and measures["panel resnet56 / cifar10"] == 3
     assert measures["rows without a locator"] == 0
+
+
+def _rerun(rid: str, reproduces: str, baseline: float, pruned: float) -> dict:
+    return result(
+        id=rid, method_label=f"{rid} (re-run)", reproduces=reproduces,
+        accuracy={"metric": "top1", "baseline": baseline, "pruned": pruned, "pruned_std": 0.1},
+        params={"removed_pct": 9.4}, flops=None, conditions={"num_runs": 3},
+        source={"locator": "runs/abc", "extraction": "rerun"},
+        provenance={"command": "pruneatlas reproduce recipes run x", "config_hash": "abc", "git_sha": "0000000",
+                    "versions": {"torch": "2.3"}, "hardware": "cpu", "seeds": [0, 1, 2], "wall_time_s": 10.0},
+    )  # fmt: skip
+
+
+def test_reproductions_give_one_gap_per_claim_from_pruned_accuracy_or_else_from_the_drops(
+    small_atlas: Path, write_paper: WritePaper
+):
+    write_paper(
+        paper(key="Frankle2019Lottery", title="Lottery", authors=["Jonathan Frankle"], year=2019, results=[
+            result(id="s2-17pct", method="lottery-ticket", method_label="winning ticket", architecture="lenet-300-100",
+                   dataset="mnist", params={"remaining_pct": 17}, flops=None,
+                   accuracy={"metric": "top1", "change": ">0.4", "change_sign": "pruned_minus_baseline"},
+                   source={"locator": "Sec. 2", "extraction": "text", "quote": "improving by more than 0.4 points"}),
+        ])
+    )  # fmt: skip
+    write_paper(
+        paper(key="Rerun2026Fixture", title="Re-runs", authors=["PruneAtlas"], year=2026, results=[
+            _rerun("r-r56", "Lin2020Hrank/t1-r56", 93.30, 93.00),
+            {**_rerun("r-lth", "Frankle2019Lottery/s2-17pct", 97.80, 98.00), "architecture": "lenet-300-100",
+             "dataset": "mnist", "method": "lottery-ticket", "params": {"remaining_pct": 17}},
+        ]),
+        folder="reproduced",
+    )  # fmt: skip
+    con = connect_readonly(build().path)
+    frame, _ = run_select(con, "SELECT * FROM reproductions")
+    rows = frame.set_index("claim_id")
+    printed = rows.loc["Lin2020Hrank/t1-r56"]
+    assert printed["gap_basis"] == "pruned accuracy"
+    assert printed["overall_gap"] == pytest.approx(93.00 - 93.17) == pytest.approx(printed["gap"])
+    change = rows.loc["Frankle2019Lottery/s2-17pct"]
+    assert pd.isna(change["gap"]) and change["gap_basis"] == "accuracy drop"
+    assert change["overall_gap"] == pytest.approx(0.20 - 0.4)  # gained 0.20 where the claim gained more than 0.4
+    assert change["claim_quote"] == "improving by more than 0.4 points"
