@@ -84,10 +84,7 @@ def grasp_scores(
 
 class _AtInit(Method):  # type: ignore[type-arg]
     schedule: ClassVar[str] = "at_init"
-
-    @property
-    def scope(self) -> str:
-        return "global"
+    fixed_scope = "global"
 
     def prune(self, ctx: Context, sparsity: float) -> None:
         raise NotImplementedError

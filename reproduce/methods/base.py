@@ -38,13 +38,14 @@ class Method(ABC, Generic[C]):
     schedule: ClassVar[str] = "one_shot"
     target_kind: ClassVar[TargetKind] = "weights"
     needs_batchnorm: ClassVar[bool] = False
+    fixed_scope: ClassVar[str | None] = None  # the scope of a method whose config has no `scope` field
 
     def __init__(self, config: C) -> None:
         self.config = config
 
     @property
     def scope(self) -> str | None:
-        return getattr(self.config, "scope", None)
+        return getattr(self.config, "scope", self.fixed_scope)
 
     def label(self) -> str:
         """The method as a row prints it, e.g. 'magnitude (global, one-shot, fine-tuned)'."""

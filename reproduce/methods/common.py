@@ -11,13 +11,20 @@ from torch import nn
 
 from reproduce.hparams import Phase
 from reproduce.masks import choose_masks, magnitude_scores
+from reproduce.methods.base import MethodConfig
 from reproduce.structured import ChannelPruner, lowest, out_channels, per_layer_count
 
 if TYPE_CHECKING:
     from reproduce.context import Context, PhaseResult
 
-FinetuneEpochs = Field(None, ge=0, description="Fine-tuning epochs; default: the training epochs")
 FinetuneLr = Field(None, gt=0, description="Constant fine-tuning lr; default: a tenth of the training lr (Han et al.)")
+
+
+class FinetunedConfig(MethodConfig):
+    """Settings of the methods that prune a trained network once, then fine-tune it."""
+
+    finetune_epochs: int | None = Field(None, ge=0, description="Fine-tuning epochs; default: the training epochs")
+    finetune_lr: float | None = FinetuneLr
 
 
 def finetune(ctx: Context, phase: str, epochs: int | None, lr: float | None) -> PhaseResult:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import torch
 from torch import nn
 
-from reproduce.methods.base import Method, MethodConfig
-from reproduce.methods.common import FinetuneEpochs, FinetuneLr, finetune, remove_lowest_per_layer
+from reproduce.methods.base import Method
+from reproduce.methods.common import FinetunedConfig, finetune, remove_lowest_per_layer
 from reproduce.structured import ChannelPruner, filter_matrix
 
 if TYPE_CHECKING:
@@ -38,10 +38,7 @@ def geometric_median_distance(layer: nn.Module, _pruner: ChannelPruner | None = 
 class _FilterMethod(Method):  # type: ignore[type-arg]
     granularity: ClassVar[str] = "filter"
     target_kind = "channels"
-
-    @property
-    def scope(self) -> str:
-        return "layerwise"
+    fixed_scope = "layerwise"
 
     def score(self, layer: nn.Module, pruner: ChannelPruner) -> torch.Tensor:
         raise NotImplementedError
@@ -53,10 +50,8 @@ class _FilterMethod(Method):  # type: ignore[type-arg]
         finetune(ctx, "finetune", self.config.finetune_epochs, self.config.finetune_lr)
 
 
-class L1FilterConfig(MethodConfig):
+class L1FilterConfig(FinetunedConfig):
     method: Literal["l1-filter"]
-    finetune_epochs: int | None = FinetuneEpochs
-    finetune_lr: float | None = FinetuneLr
 
 
 class L1Filter(_FilterMethod):
@@ -69,10 +64,8 @@ class L1Filter(_FilterMethod):
         return l1_norms(layer)
 
 
-class FPGMConfig(MethodConfig):
+class FPGMConfig(FinetunedConfig):
     method: Literal["fpgm"]
-    finetune_epochs: int | None = FinetuneEpochs
-    finetune_lr: float | None = FinetuneLr
 
 
 class FPGM(_FilterMethod):

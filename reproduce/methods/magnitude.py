@@ -14,17 +14,15 @@ from pydantic import Field, model_validator
 
 from reproduce.masks import Masks
 from reproduce.methods.base import Method, MethodConfig
-from reproduce.methods.common import FinetuneEpochs, FinetuneLr, finetune, mask_by_magnitude
+from reproduce.methods.common import FinetunedConfig, FinetuneLr, finetune, mask_by_magnitude
 
 if TYPE_CHECKING:
     from reproduce.context import Context
 
 
-class MagnitudeConfig(MethodConfig):
+class MagnitudeConfig(FinetunedConfig):
     method: Literal["magnitude"]
     scope: Literal["global", "layerwise"] = "global"
-    finetune_epochs: int | None = FinetuneEpochs
-    finetune_lr: float | None = FinetuneLr
 
 
 class Magnitude(Method[MagnitudeConfig]):

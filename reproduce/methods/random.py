@@ -7,17 +7,15 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 import torch
 
-from reproduce.methods.base import Method, MethodConfig
-from reproduce.methods.common import FinetuneEpochs, FinetuneLr, finetune, mask_by, remove_lowest_per_layer
+from reproduce.methods.base import Method
+from reproduce.methods.common import FinetunedConfig, finetune, mask_by, remove_lowest_per_layer
 
 if TYPE_CHECKING:
     from reproduce.context import Context
 
 
-class RandomConfig(MethodConfig):
+class RandomConfig(FinetunedConfig):
     method: Literal["random"]
-    finetune_epochs: int | None = FinetuneEpochs
-    finetune_lr: float | None = FinetuneLr
 
 
 class RandomWeights(Method[RandomConfig]):
@@ -25,10 +23,7 @@ class RandomWeights(Method[RandomConfig]):
     config_class = RandomConfig
     summary = "random weights, each layer to the target, then fine-tuned"
     atlas_method = "random"
-
-    @property
-    def scope(self) -> str:
-        return "layerwise"
+    fixed_scope = "layerwise"
 
     def run(self, ctx: Context, sparsity: float) -> None:
         ctx.pretrain()
@@ -41,10 +36,8 @@ class RandomWeights(Method[RandomConfig]):
         finetune(ctx, "finetune", self.config.finetune_epochs, self.config.finetune_lr)
 
 
-class RandomFilterConfig(MethodConfig):
+class RandomFilterConfig(FinetunedConfig):
     method: Literal["random-filter"]
-    finetune_epochs: int | None = FinetuneEpochs
-    finetune_lr: float | None = FinetuneLr
 
 
 class RandomFilters(Method[RandomFilterConfig]):
@@ -54,10 +47,7 @@ class RandomFilters(Method[RandomFilterConfig]):
     atlas_method = "random"
     granularity: ClassVar[str] = "filter"
     target_kind = "channels"
-
-    @property
-    def scope(self) -> str:
-        return "layerwise"
+    fixed_scope = "layerwise"
 
     def run(self, ctx: Context, sparsity: float) -> None:
         ctx.pretrain()

@@ -14,8 +14,8 @@ import torch
 from pydantic import Field
 
 from reproduce.hparams import Phase
-from reproduce.methods.base import Method, MethodConfig
-from reproduce.methods.common import FinetuneEpochs, FinetuneLr, finetune, require_batchnorm
+from reproduce.methods.base import Method
+from reproduce.methods.common import FinetunedConfig, finetune, require_batchnorm
 from reproduce.structured import out_channels
 
 if TYPE_CHECKING:
@@ -45,11 +45,9 @@ def global_lowest_channels(gammas: list[torch.Tensor], fraction: float) -> list[
     return chosen
 
 
-class SlimmingConfig(MethodConfig):
+class SlimmingConfig(FinetunedConfig):
     method: Literal["network-slimming"]
     l1: float = Field(1e-4, ge=0, description="lambda of the L1 penalty on BN scales")
-    finetune_epochs: int | None = FinetuneEpochs
-    finetune_lr: float | None = FinetuneLr
 
 
 class NetworkSlimming(Method[SlimmingConfig]):
@@ -60,10 +58,7 @@ class NetworkSlimming(Method[SlimmingConfig]):
     granularity: ClassVar[str] = "channel"
     target_kind = "channels"
     needs_batchnorm = True
-
-    @property
-    def scope(self) -> str:
-        return "global"
+    fixed_scope = "global"
 
     def run(self, ctx: Context, sparsity: float) -> None:
         pruner = require_batchnorm(ctx, self.name)

@@ -66,10 +66,7 @@ class SWD(Method[SWDConfig]):
     summary = "selective weight decay on the weights that would be pruned, growing a_min -> a_max; no fine-tuning"
     atlas_method = "swd"
     schedule: ClassVar[str] = "during_training"
-
-    @property
-    def scope(self) -> str:
-        return "global"
+    fixed_scope = "global"
 
     def label(self) -> str:
         return f"SWD (unstructured, a {self.config.a_min:g} -> {self.config.a_max:g})"
@@ -129,10 +126,7 @@ class SWDStructured(Method[SWDStructuredConfig]):
     schedule: ClassVar[str] = "during_training"
     target_kind = "params"
     needs_batchnorm = True
-
-    @property
-    def scope(self) -> str:
-        return "global"
+    fixed_scope = "global"
 
     def label(self) -> str:
         return f"SWD (structured, a {self.config.a_min:g} -> {self.config.a_max:g})"

@@ -84,10 +84,7 @@ class TOM(Method[TOMConfig]):
     summary = "Training Optimal Masks (Mikler 2021): learn Bernoulli mask logits on frozen 10 % weights, then train"
     atlas_method = "tom"
     schedule: ClassVar[str] = "one_shot"
-
-    @property
-    def scope(self) -> str:
-        return "global"
+    fixed_scope = "global"
 
     def label(self) -> str:
         cfg = self.config
