@@ -27,11 +27,8 @@ SELECT
     r.acc_drop - p.acc_drop AS drop_gap,
     -- one figure per claim, positive when the re-run did better: from pruned accuracy where the claim prints
     -- one, else from the drops against each side's own dense baseline (claims printed as a change)
-    COALESCE(r.pruned_norm - p.pruned_norm, p.acc_drop - r.acc_drop) AS overall_gap,
-    CASE
-        WHEN p.pruned_norm IS NOT NULL THEN 'pruned accuracy'
-        WHEN p.acc_drop IS NOT NULL THEN 'accuracy drop'
-    END AS gap_basis,
+    COALESCE(gap, -drop_gap) AS overall_gap,
+    CASE WHEN gap IS NOT NULL THEN 'pruned accuracy' WHEN drop_gap IS NOT NULL THEN 'accuracy drop' END AS gap_basis,
     r.command,
     r.cpu_time_s,
     r.wall_time_s,

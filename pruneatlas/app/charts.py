@@ -183,17 +183,17 @@ def reproductions(pairs: pd.DataFrame) -> alt.LayerChart:
 
 def reproduction_gaps(pairs: pd.DataFrame) -> alt.LayerChart:
     """Each claim's gap with our re-run's spread across seeds: whether a claim held reads off the zero line."""
-    shown = pairs.dropna(subset=["overall_gap"]).assign(spread=lambda f: f["rerun_std"].fillna(0.0))
-    shown = shown.assign(low=shown["overall_gap"] - shown["spread"], high=shown["overall_gap"] + shown["spread"])
+    shown = pairs.dropna(subset=["overall_gap"])
     y = alt.Y("claim_id:N", title="Published result", axis=alt.Axis(labelLimit=320))
+    x = alt.X("overall_gap:Q", title="Re-run − published (pp; > 0: re-run did better), ± re-run std")
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="grey", strokeDash=[4, 4]).encode(x="zero:Q")
-    spread = alt.Chart(shown).mark_rule(color="#e45756").encode(y=y, x="low:Q", x2="high:Q")
+    spread = alt.Chart(shown).mark_errorbar(color="#e45756").encode(y=y, x=x, xError="rerun_std:Q")
     points = (
         alt.Chart(shown)
         .mark_point(filled=True, size=110, color="#e45756")
         .encode(
             y=y,
-            x=alt.X("overall_gap:Q", title="Re-run − published (pp; > 0: re-run did better), ± re-run std"),
+            x=x,
             shape=alt.Shape("gap_basis:N", title="Compared on", legend=alt.Legend(orient="top")),
             tooltip=[
                 "claim_label:N",
