@@ -24,8 +24,11 @@ from pruneatlas.problems import Problem
 if TYPE_CHECKING:
     from pruneatlas.loader import Atlas
 
-VIEW_FILES = ("results", "conflicts", "reproductions")
-CODE_FILES = ("derive.py", "table.py", "models.py", "printed.py", "conflicts.py", "checks.py", "build.py")
+VIEW_FILES = ("results", "conflicts", "reproductions", "training_costs")
+CODE_FILES = (
+    "derive.py", "table.py", "models.py", "printed.py", "conflicts.py", "checks.py", "cost_checks.py", "rows.py",
+    "build.py",
+)  # fmt: skip
 
 
 class BuildError(RuntimeError):
@@ -67,12 +70,14 @@ def database_path(roots: Sequence[Path] | None = None) -> Path:
 
 def write_database(target: Path, atlas: Atlas) -> dict[str, float]:
     """Tables, then the views in resource/, into a temporary file renamed to `target` at the end."""
+    from pruneatlas.rows import COST_COLUMNS
     from pruneatlas.table import results_arrow
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
     results = results_arrow(atlas.row_tables, atlas.conflicts)
     papers = pd.DataFrame(atlas.paper_rows)
+    costs = pd.DataFrame(atlas.cost_rows, columns=COST_COLUMNS)
     pairs = pd.DataFrame(
         [
             {"field": c.field, "result_a": c.first.result_id, "result_b": c.second.result_id,
@@ -95,6 +100,8 @@ def write_database(target: Path, atlas: Atlas) -> dict[str, float]:
             con.execute("CREATE TABLE results_base AS SELECT * FROM results_frame")
             con.execute("CREATE TABLE papers AS SELECT * FROM papers_frame")
             con.execute("CREATE TABLE conflict_pairs AS SELECT * FROM pairs_frame")
+            con.register("costs_frame", costs)
+            con.execute("CREATE TABLE training_costs_base AS SELECT * FROM costs_frame")
             timings["insert"] = time.perf_counter() - started
             started = time.perf_counter()
             for name in VIEW_FILES:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pruneatlas import derive
-from pruneatlas.models import Accuracy, Cost, PaperFile, Result
+from pruneatlas.models import Accuracy, Cost, CostClaim, PaperFile, Result
 from pruneatlas.problems import WHOLE_FILE, Problem
 from pruneatlas.rows import result_json
 from pruneatlas.vocab import UnknownName, Vocabularies
@@ -128,21 +128,26 @@ def _result_problems(
     result: Result, vocab: Vocabularies, ctx: FileContext, paper: PaperFile
 ) -> Iterator[tuple[str, str]]:
     yield from value_problems(result, vocab)
-    cited = result.method_paper
+    yield from origin_problems(result, ctx, paper)
+
+
+def origin_problems(entry: Result | CostClaim, ctx: FileContext, paper: PaperFile) -> Iterator[tuple[str, str]]:
+    """Whom an entry credits and whether it may carry provenance: the same rules for every kind of result."""
+    cited = entry.method_paper
     if cited is not None and cited != paper.key and cited not in paper.references and cited not in ctx.known_paper_keys:
         yield (
             "method_paper",
-            f"{result.method_paper!r} has no paper file and is not in this file's `references`; add it there",
+            f"{entry.method_paper!r} has no paper file and is not in this file's `references`; add it there",
         )
     if ctx.reproduced:
-        if result.provenance is None:
+        if entry.provenance is None:
             yield "provenance", "a reproduced row needs its provenance (command, config hash, versions, seeds ...)"
-        if result.source.extraction != "rerun":
+        if entry.source.extraction != "rerun":
             yield "source.extraction", "a reproduced row is read from a re-run: use `extraction: rerun`"
     else:
-        if result.provenance is not None or result.reproduces is not None:
+        if entry.provenance is not None or entry.reproduces is not None:
             yield "provenance", "only files under data/reproduced/ may carry provenance or `reproduces`"
-        if result.source.extraction == "rerun":
+        if entry.source.extraction == "rerun":
             yield "source.extraction", "`rerun` is for rows under data/reproduced/ only"
 
 
@@ -190,7 +195,7 @@ def resolve_paper(
     def report(result: str, field: str, message: str) -> None:
         problems.append(Problem(ctx.label, result, field, message))
 
-    if not paper.results:
+    if not paper.results and not paper.cost_claims:
         problems.append(Problem(ctx.label, WHOLE_FILE, "results", "no results yet: add at least one", "warning"))
     if paper.key != ctx.stem:
         report(WHOLE_FILE, "key", f"the file must be named after its key: {paper.key}.yaml, not {ctx.stem}.yaml")

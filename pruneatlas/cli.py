@@ -86,8 +86,9 @@ def validate(targets: tuple[Path, ...], quiet: bool) -> None:
         for problem in sorted(atlas.warnings):
             click.echo(str(problem))
     results = sum(len(lp.paper.results) for lp in atlas.papers)
+    costs = sum(len(lp.paper.cost_claims) for lp in atlas.papers)
     click.echo(
-        f"{len(atlas.papers)} valid file(s), {results} result(s); "
+        f"{len(atlas.papers)} valid file(s), {results} result(s), {costs} cost claim(s); "
         f"{len(atlas.errors)} error(s), {len(atlas.conflicts)} conflict warning(s)",
         err=True,
     )

@@ -2,6 +2,7 @@
 
 Cost: reduction % = 100 (1 - pruned / baseline) = 100 - remaining % = 100 (1 - 1 / ratio).
 Accuracy: degradation is signed so that positive is always worse, whatever the metric's direction.
+Training cost: seconds = amount x seconds per unit; % of the reference's cost = printed share, or 100 + increase.
 Each printed form also implies an interval for the removed fraction; `cost_intervals` exposes them so
 `checks.py` can test that the forms a paper printed agree with each other.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from pruneatlas.models import Accuracy, Cost
+from pruneatlas.models import SECONDS_PER_UNIT, Accuracy, Cost, TrainingCost
 from pruneatlas.printed import Printed
 
 
@@ -112,3 +113,21 @@ def printed_delta_interval(accuracy: Accuracy) -> tuple[float, float] | None:
         return None
     lo, hi = accuracy.change.interval()
     return (lo, hi) if accuracy.change_sign == "pruned_minus_baseline" else (-hi, -lo)
+
+
+def cost_seconds(cost: TrainingCost) -> tuple[float | None, float | None]:
+    """A time amount and its spread in seconds (None for epochs or when only a comparison was printed)."""
+    factor = SECONDS_PER_UNIT.get(cost.unit or "")
+    if factor is None or cost.value is None:
+        return None, None
+    spread = None if cost.std is None else _clean(cost.std.value * factor)
+    return _clean(cost.value.value * factor), spread
+
+
+def percent_of_reference(cost: TrainingCost) -> float | None:
+    """This cost as % of the reference method's, whichever way the source printed the comparison."""
+    if cost.percent_of_reference is not None:
+        return _clean(cost.percent_of_reference.value)
+    if cost.increase_pct is not None:
+        return _clean(100.0 + cost.increase_pct.value)
+    return None

@@ -27,6 +27,9 @@ from pruneatlas.problems import WHOLE_FILE, Problem
 from pruneatlas.safe_yaml import YamlError, load_yaml_file, load_yaml_text
 from pruneatlas.vocab import Vocabularies, load_vocabularies
 
+# The lists of a paper file whose entries are results with ids of their own (accuracy results, cost claims).
+RESULT_LISTS = ("results", "cost_claims")
+
 
 @dataclass(frozen=True)
 class LoadedPaper:
@@ -43,6 +46,7 @@ class Atlas:
     timings: dict[str, float] = field(default_factory=dict)
     row_tables: list[pa.Table] = field(default_factory=list)
     paper_rows: list[dict[str, Any]] = field(default_factory=list)
+    cost_rows: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -84,16 +88,16 @@ def _is_reproduced(path: Path, raw: dict[str, Any]) -> bool:
         return True
     if _is_under(path, paths.PAPERS):
         return False
-    results = raw.get("results")
-    return isinstance(results, list) and any(isinstance(r, dict) and "provenance" in r for r in results)
+    entries = [e for kind in RESULT_LISTS if isinstance(raw.get(kind), list) for e in raw[kind]]
+    return any(isinstance(e, dict) and "provenance" in e for e in entries)
 
 
-def _result_label(raw: Any, index: int) -> str:
+def _result_label(raw: Any, kind: str, index: int) -> str:
     try:
-        label = raw["results"][index]["id"]
+        label = raw[kind][index]["id"]
     except (KeyError, IndexError, TypeError):
         label = None
-    return label if isinstance(label, str) and label else f"results[{index}]"
+    return label if isinstance(label, str) and label else f"{kind}[{index}]"
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -115,8 +119,8 @@ def validation_problems(label: str, raw: Any, exc: ValidationError) -> list[Prob
     for error in exc.errors(include_url=False):
         loc = list(error["loc"])
         result = WHOLE_FILE
-        if len(loc) >= 2 and loc[0] == "results" and isinstance(loc[1], int):
-            result = _result_label(raw, loc[1])
+        if len(loc) >= 2 and loc[0] in RESULT_LISTS and isinstance(loc[1], int):
+            result = _result_label(raw, str(loc[0]), loc[1])
             loc = loc[2:]
         field_name = ".".join(str(part) for part in loc) or "(file)"
         problems.append(Problem(label, result, field_name, _message(error)))
@@ -160,6 +164,7 @@ class FileOutcome:
     links: list[tuple[str, str]] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     paper_row: dict[str, Any] | None = None
+    cost_rows: list[dict[str, Any]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -177,22 +182,25 @@ def compile_paper(
     with_rows: bool,
 ) -> FileOutcome:
     """Single-file checks on a parsed paper, and what the cross-file checks and the tables need of it."""
-    from pruneatlas.rows import paper_row, result_row
+    from pruneatlas.cost_checks import resolve_cost_claims
+    from pruneatlas.rows import cost_row, paper_row, result_row
 
     started = time.perf_counter()
     ctx = FileContext(outcome.label, stem, outcome.reproduced, known_keys)
     records: dict[str, str] = {}
     resolved, problems = resolve_paper(paper, vocab, ctx, records)
+    resolved, cost_problems = resolve_cost_claims(resolved, vocab, ctx)
     outcome.key = paper.key
-    outcome.problems.extend(problems)
+    outcome.problems.extend(problems + cost_problems)
     outcome.seconds["checks"] = time.perf_counter() - started
     if not outcome.ok:
         return outcome
     file = display_path(outcome.path)
     outcome.facts = facts_for(resolved, file, outcome.reproduced, vocab)
-    ids = [f"{resolved.key}/{r.id}" for r in resolved.results]
+    entries = [*resolved.results, *resolved.cost_claims]
+    ids = [f"{resolved.key}/{r.id}" for r in entries]
     outcome.published = [] if outcome.reproduced else ids
-    outcome.links = [(r.id, r.reproduces) for r in resolved.results if r.reproduces is not None]
+    outcome.links = [(r.id, r.reproduces) for r in entries if r.reproduces is not None]
     if keep_model:
         outcome.paper = resolved
     if with_rows:
@@ -201,6 +209,7 @@ def compile_paper(
             result_row(resolved, file, outcome.reproduced, r, vocab, records[r.id]) for r in resolved.results
         ]
         outcome.paper_row = paper_row(resolved, file, outcome.reproduced)
+        outcome.cost_rows = [cost_row(resolved, file, outcome.reproduced, c, vocab) for c in resolved.cost_claims]
         outcome.seconds["frames"] = time.perf_counter() - started
     return outcome
 
@@ -321,6 +330,7 @@ def cross_file_checks(outcomes: list[FileOutcome], atlas: Atlas) -> None:
                     atlas.papers.append(LoadedPaper(outcome.path, outcome.paper, outcome.reproduced))
                 if outcome.paper_row is not None:
                     atlas.paper_rows.append(outcome.paper_row)
+                atlas.cost_rows.extend(outcome.cost_rows)
     atlas.problems.extend(c.as_problem() for c in atlas.conflicts)
 
 

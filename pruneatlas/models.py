@@ -166,6 +166,76 @@ class Result(Strict):
     notes: str | None = None
 
 
+CostQuantity = Literal["time", "epochs"]
+CostComparison = Literal["less", "same", "more"]
+DENSE_TRAINING = "dense"
+CostUnit = Literal["s", "min", "h", "epochs"]
+SECONDS_PER_UNIT = {"s": 1.0, "min": 60.0, "h": 3600.0}
+
+
+class TrainingCost(Strict):
+    """What running a method costs, as printed: an amount of time or epochs, and/or its size against a named
+    reference method's cost ("13 % of execution time" of SAP; 4352 s per epoch, +48 % over plain training)."""
+
+    quantity: CostQuantity = Field(description="What is counted: wall-clock time or training epochs")
+    scope: NonEmpty = Field(description="What was measured: 'one epoch incl. testing', 'whole run of 15 iterations'")
+    value: Printed | None = Field(None, description="The amount, in `unit`")
+    std: Printed | None = Field(None, description="Its printed spread (± over runs)")
+    unit: CostUnit | None = None
+    relative_to: NonEmpty | None = Field(
+        None,
+        description=f"Method id or alias of the reference whose cost is compared, or '{DENSE_TRAINING}' for the "
+        "same network trained without pruning",
+    )
+    relative_label: str | None = Field(None, description="The reference as printed, e.g. 'SAP', 'no SWD'")
+    percent_of_reference: Printed | None = Field(None, description="This cost as % of the reference's (13 -> 13 %)")
+    increase_pct: Printed | None = Field(None, description="% more than the reference (48 -> +48 %)")
+    comparison: CostComparison | None = Field(
+        None, description="A comparison printed in words only ('notably reduced')"
+    )
+    hardware: str | None = Field(None, description="Where it was measured, as the source says")
+
+    @model_validator(mode="after")
+    def _amount_or_comparison(self) -> TrainingCost:
+        printed = (self.percent_of_reference, self.increase_pct, self.comparison)
+        if self.value is None and all(c is None for c in printed):
+            raise ValueError("give the amount (`value` with `unit`) or a comparison with `relative_to`")
+        if (self.value is None) != (self.unit is None):
+            raise ValueError("`value` and `unit` go together")
+        if self.unit is not None and (self.unit == "epochs") != (self.quantity == "epochs"):
+            raise ValueError(f"unit {self.unit!r} does not count {self.quantity}")
+        if self.std is not None and self.value is None:
+            raise ValueError("a `std` needs the `value` it spreads around")
+        if any(c is not None for c in printed) != (self.relative_to is not None):
+            raise ValueError(
+                "`relative_to` and a comparison (`percent_of_reference`, `increase_pct` or `comparison`) go together"
+            )
+        if sum(c is not None for c in printed) > 1:
+            raise ValueError("give one comparison as printed: `percent_of_reference`, `increase_pct` or `comparison`")
+        return self
+
+
+class CostClaim(Strict):
+    """A claim about what a pruning method costs to run (time or epochs), a result kind of its own: it is
+    validated, shown and re-run like an accuracy result, but carries no accuracy numbers."""
+
+    id: ResultId
+    method: NonEmpty = Field(description="Id or alias from schema/methods.yaml")
+    method_label: NonEmpty = Field(description="The label as printed, e.g. 'InCoP-IF (p,q)=(0.5,1)'")
+    method_paper: PaperKey | None = Field(None, description="Paper the method comes from, when not this file's")
+    architecture: NonEmpty
+    dataset: NonEmpty
+    cost: TrainingCost
+    accuracy_claim: AccuracyClaim | None = Field(
+        None, description="What the source says of accuracy at this cost (against `relative_to` when set)"
+    )
+    conditions: Conditions = Field(default_factory=Conditions)
+    source: Source
+    reproduces: str | None = Field(None, description="result_id of the published cost claim this re-runs")
+    provenance: Provenance | None = None
+    notes: str | None = None
+
+
 class Reference(Strict):
     """A paper cited by this file's results (method_paper) that has no paper file of its own."""
 
@@ -193,3 +263,6 @@ class PaperFile(Strict):
     license_note: str | None = Field(None, description="Attribution for data derived from licensed collections")
     references: dict[PaperKey, Reference] = Field(default_factory=dict)
     results: list[Result] = Field(default_factory=list, description="Empty only while a new file is being filled")
+    cost_claims: list[CostClaim] = Field(
+        default_factory=list, description="Claims about training time or epochs (ids shared with `results`)"
+    )

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from pruneatlas import derive
-from pruneatlas.models import STRUCTURED_GRANULARITIES, PaperFile, Result, SourceKind
+from pruneatlas.models import STRUCTURED_GRANULARITIES, CostClaim, PaperFile, Result, SourceKind
 from pruneatlas.printed import Printed
 from pruneatlas.vocab import Vocabularies
 
@@ -44,7 +44,7 @@ def paper_record(paper: PaperFile) -> dict[str, Any]:
     return paper.model_dump(mode="json", exclude_none=True, exclude_defaults=True, exclude={"results"})
 
 
-def source_kind(paper: PaperFile, result: Result, reproduced: bool) -> SourceKind:
+def source_kind(paper: PaperFile, result: Result | CostClaim, reproduced: bool) -> SourceKind:
     if reproduced:
         return "reproduced"
     if result.source.collection is not None:
@@ -208,4 +208,58 @@ def paper_row(paper: PaperFile, file: str, reproduced: bool) -> dict[str, Any]:
         "results": len(paper.results),
         "file": file,
         "record": dump_json(paper_record(paper)),
+    }
+
+
+COST_COLUMNS = [
+    "result_id", "paper_key", "year", "source_kind", "method", "method_label", "method_paper", "method_name",
+    "architecture", "dataset", "quantity", "scope", "value", "std", "unit", "seconds", "seconds_std", "relative_to",
+    "relative_label", "percent_of_reference", "comparison", "hardware", "accuracy_claim", "num_runs", "locator",
+    "extraction", "quote", "precision", "source_url", "source_commit", "notes", "reproduces", "config_hash",
+    "command", "cpu_time_s", "wall_time_s", "file",
+]  # fmt: skip
+
+
+def cost_row(paper: PaperFile, file: str, reproduced: bool, claim: CostClaim, vocab: Vocabularies) -> dict[str, Any]:
+    """The flat row of one (resolved) cost claim: the `training_costs` table."""
+    cost, source, provenance = claim.cost, claim.source, claim.provenance
+    seconds, seconds_std = derive.cost_seconds(cost)
+    return {
+        "result_id": f"{paper.key}/{claim.id}",
+        "paper_key": paper.key,
+        "year": paper.year,
+        "source_kind": source_kind(paper, claim, reproduced),
+        "method": claim.method,
+        "method_label": claim.method_label,
+        "method_paper": claim.method_paper or paper.key,
+        "method_name": vocab.methods.by_id[claim.method].name,
+        "architecture": claim.architecture,
+        "dataset": claim.dataset,
+        "quantity": cost.quantity,
+        "scope": cost.scope,
+        "value": _value(cost.value),
+        "std": _value(cost.std),
+        "unit": cost.unit,
+        "seconds": seconds,
+        "seconds_std": seconds_std,
+        "relative_to": cost.relative_to,
+        "relative_label": cost.relative_label,
+        "percent_of_reference": derive.percent_of_reference(cost),
+        "comparison": cost.comparison,
+        "hardware": cost.hardware,
+        "accuracy_claim": claim.accuracy_claim,
+        "num_runs": claim.conditions.num_runs,
+        "locator": source.locator,
+        "extraction": source.extraction,
+        "quote": source.quote,
+        "precision": source.precision,
+        "source_url": source.url,
+        "source_commit": source.commit,
+        "notes": claim.notes,
+        "reproduces": claim.reproduces,
+        "config_hash": provenance.config_hash if provenance else None,
+        "command": provenance.command if provenance else None,
+        "cpu_time_s": provenance.cpu_time_s if provenance else None,
+        "wall_time_s": provenance.wall_time_s if provenance else None,
+        "file": file,
     }

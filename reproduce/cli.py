@@ -284,7 +284,8 @@ def _in_atlas(target: str | None) -> bool:
     if not path.exists():
         return False
     raw = load_yaml_file(path)
-    return any(isinstance(r, dict) and r.get("id") == rid for r in raw.get("results", []))
+    entries = [*raw.get("results", []), *raw.get("cost_claims", [])]
+    return any(isinstance(r, dict) and r.get("id") == rid for r in entries)
 
 
 @recipes_group.command("run")
@@ -296,11 +297,15 @@ def recipes_run(name, quick, seeds, **where):  # type: ignore[no-untyped-def]
     """Run recipe NAME and write its row, linked to the published row it re-runs."""
     from reproduce.config import group_hash
     from reproduce.recipes import RECIPES
+    from reproduce.recipes.cost import CostRecipe
     from reproduce.registry import UnknownName
 
     if name not in RECIPES:
         raise click.UsageError(str(UnknownName("recipe", name, sorted(RECIPES))))
     recipe = RECIPES[name]
+    if isinstance(recipe, CostRecipe):
+        _run_cost_recipe(recipe, quick, seeds, where)
+        return
     base = recipe.run_config(quick)
     configs = [base.model_copy(update={"seed": s}) for s in (seeds or recipe.seeds)]
     (results,) = _run([configs], where)
@@ -316,6 +321,26 @@ def recipes_run(name, quick, seeds, **where):  # type: ignore[no-untyped-def]
         note += f" Deviations: {recipe.deviations}"
     command = recipe.command + (" --quick" if quick else "")  # the documented command, whatever ran the seeds
     _write([results], where["out_dir"], {group_hash(base): linked} if linked else None, note, command)
+
+
+def _run_cost_recipe(recipe, quick: bool, seeds: tuple[int, ...], where: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    """Run the claimed method and its reference side by side for each seed; write the cost claim they give.
+    A quick run writes a row only where --out says (it reproduces nothing, so it stays out of data/)."""
+    from reproduce.cost_rows import Pair, build_cost_claim, write_cost_claim
+
+    measured, reference = recipe.run_configs(quick)
+    configs = [c.model_copy(update={"seed": s}) for s in (seeds or recipe.seeds) for c in (measured, reference)]
+    (results,) = _run([configs], where)
+    pairs = [Pair(m, r) for m, r in zip(results[::2], results[1::2], strict=True)]
+    for pair in pairs:
+        click.echo(f"seed {pair.measured['seed']}: {pair.percent(recipe):.1f} % of the reference's cost")
+    if where["no_row"] or (quick and where["out_dir"] is None):
+        if quick and not where["no_row"]:
+            click.echo("quick run: no row written (give --out DIR to keep it)")
+        return
+    linked = recipe.target if not quick and _in_atlas(recipe.target) else None
+    claim, first = build_cost_claim(recipe, pairs, linked, quick)
+    click.echo(f"cost claim written (validated): {write_cost_claim(claim, first, where['out_dir'])}")
 
 
 if __name__ == "__main__":

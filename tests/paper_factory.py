@@ -27,6 +27,50 @@ VALID_PAPER: dict[str, Any] = {
     "results": [VALID_RESULT],
 }
 
+# Cost claims (training time or epochs): one compared with another method, one timed against dense training.
+PUBLISHED_COST_CLAIM: dict[str, Any] = {
+    "id": "conclusion-incop-vs-sap",
+    "method": "InCoP",
+    "method_label": "InCoP-IF (p,q) = (0.5, 1)",
+    "architecture": "resnet18",
+    "dataset": "fashion-mnist",
+    "cost": {
+        "quantity": "time",
+        "scope": "one whole pruning experiment",
+        "relative_to": "SAP",
+        "relative_label": "SAP",
+        "percent_of_reference": 13,
+    },
+    "accuracy_claim": "comparable",
+    "source": {"locator": "Sec. 4", "extraction": "text", "quote": "with only 13% of execution time"},
+}
+TIMED_COST_CLAIM: dict[str, Any] = {
+    "id": "t10-swd-unstructured",
+    "method": "swd",
+    "method_label": "SWD (unstructured)",
+    "architecture": "resnet20",
+    "dataset": "cifar10",
+    "cost": {
+        "quantity": "time",
+        "scope": "one epoch",
+        "value": 1.5,
+        "std": 0.25,
+        "unit": "min",
+        "relative_to": "dense",
+        "increase_pct": 40,
+    },
+    "source": {"locator": "Table 10", "extraction": "table", "quote": "Seconds per epoch 55 77 78"},
+}
+RERUN_PROVENANCE = {
+    "command": "pruneatlas reproduce recipes run incop-vs-sap",
+    "config_hash": "abc123",
+    "git_sha": "0000000",
+    "versions": {"torch": "2.3"},
+    "hardware": "cpu",
+    "seeds": [0, 1, 2],
+    "wall_time_s": 60.0,
+}
+
 WritePaper = Callable[..., Path]
 
 

@@ -40,7 +40,7 @@ def _seed_rows():
         seed = next((name for prefix, name in SEEDS.items() if loaded.paper.key.startswith(prefix)), None)
         if seed is None:
             continue
-        for result in loaded.paper.results:
+        for result in [*loaded.paper.results, *loaded.paper.cost_claims]:
             source = result.source
             if source.url is None and source.collection is None and source.quote:
                 yield pytest.param(seed, source.quote, id=f"{loaded.paper.key}/{result.id}")

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pruneatlas import export
-from pruneatlas.app import common
+from pruneatlas.app import common, costs
 from pruneatlas.app.filters import apply_filters, filter_widgets
 
 # column -> (label, descending by default): each order starts from its most useful end.
@@ -56,6 +56,7 @@ def render() -> None:
         + (f"; {conflicts} flagged as conflicting with another source" if conflicts else "")
         + ". Select a row to see every field, its quote and the paper's BibTeX."
     )
+    costs.section(path, spec)
     if shown.empty:
         st.info("No rows match these filters. Clear some in the sidebar.")
         return

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
-from pruneatlas.app import charts, common
+from pruneatlas.app import charts, common, costs
 
 EMPTY_STATE = """\
 **No re-runs yet.** A row appears here when one of our own re-runs names the published result it repeats:
@@ -55,7 +58,13 @@ def render() -> None:
     pairs = common.view(path, "reproductions")
     if pairs.empty:
         st.info(EMPTY_STATE)
-        return
+    else:
+        _accuracy_claims(path, pairs)
+    costs.reproductions_section(path)
+
+
+def _accuracy_claims(path: Path, pairs: pd.DataFrame) -> None:
+    """Accuracy claims beside their re-runs: the two charts, the table and its downloads."""
     st.altair_chart(charts.reproductions(pairs), width="stretch")
     st.subheader("Did the claim hold?")
     unmeasured = int(pairs["overall_gap"].isna().sum())

@@ -15,6 +15,7 @@ Flows, computed in eval mode on a fixed set of training batches:
 from __future__ import annotations
 
 import math
+import time
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 import torch
@@ -90,7 +91,9 @@ def sap_prune_count(alive: torch.Tensor, p: float, q: float, eta: float, gamma: 
 
 class InCoPConfig(MethodConfig):
     method: Literal["incop"]
-    flow: Literal["gf", "if"] = "gf"
+    flow: Literal["gf", "if", "none"] = Field(
+        "gf", description="The stopping rule's flow; none = always E epochs (SAP with rule=sap, LTH with rule=rate)"
+    )
     epsilon: float = Field(0.1, ge=0, description="Stop retraining when ||Phi_e - Phi*||_2 <= epsilon")
     rule: Literal["rate", "sap"] = Field("rate", description="Per-round rate (LTH) or SAP's PQ-index count")
     rate: float = Field(0.2, gt=0, lt=1, description="rule=rate: fraction of the remaining weights per round")
@@ -117,6 +120,8 @@ class InCoP(Method[InCoPConfig]):
     def label(self) -> str:
         c = self.config
         rule = f"{c.rate:.0%}/round" if c.rule == "rate" else f"SAP ({c.p:g},{c.q:g})"
+        if c.flow == "none":
+            return f"{'LTH' if c.rule == 'rate' else 'SAP'} ({rule}, full retraining)"
         return f"InCoP-{c.flow.upper()} (eps {c.epsilon:g}, {rule})"
 
     def run(self, ctx: Context, sparsity: float) -> None:
@@ -126,13 +131,19 @@ class InCoP(Method[InCoPConfig]):
         masks = ctx.enable_masks()
         batches = ctx.sample_batches(cfg.flow_batches, "incop-flow")
 
-        def flow() -> torch.Tensor:
-            if cfg.flow == "gf":
-                return gradient_flow(ctx.model, masks.weights, [masks.tensors[n] for n in masks.names], batches)
-            return information_flow(ctx.model, batches)
+        flow_seconds: list[float] = []  # what computing the flow costs (the paper times IF against GF)
 
-        phi_star = flow()
+        def flow() -> torch.Tensor:
+            started = time.perf_counter()
+            if cfg.flow == "gf":
+                phi = gradient_flow(ctx.model, masks.weights, [masks.tensors[n] for n in masks.names], batches)
+            else:
+                phi = information_flow(ctx.model, batches)
+            flow_seconds.append(time.perf_counter() - started)
+            return phi
+
         acc_star = max(dense.accuracies) if dense.accuracies else 0.0
+        phi_star = flow() if cfg.flow != "none" else torch.empty(0)
 
         def monitor(_epoch: int, top1: float) -> tuple[float, bool]:
             distance = float(torch.linalg.vector_norm(flow() - phi_star))
@@ -145,13 +156,17 @@ class InCoP(Method[InCoPConfig]):
             mask_by_magnitude(ctx, current, cfg.scope)
             if cfg.rewind == "dense":
                 ctx.rewind(w_star)
-            result = ctx.train(f"iteration-{t}", Phase.full(ctx.training, cfg.max_epochs), monitor=monitor)
+            schedule = Phase.full(ctx.training, cfg.max_epochs)
+            result = ctx.train(f"iteration-{t}", schedule, monitor=monitor if cfg.flow != "none" else None)
             epochs_used.append(result.epochs)
             if current >= sparsity - 1e-12:
                 break
         ctx.record("epochs_per_iteration", epochs_used)
         ctx.record("iterations", len(epochs_used))
-        ctx.record("flow_dense", phi_star.tolist())
+        if cfg.flow != "none":
+            ctx.record("flow_dense", phi_star.tolist())
+            ctx.record("flow_seconds", round(sum(flow_seconds), 4))
+            ctx.record("flow_calls", len(flow_seconds))
 
     def _next_sparsity(self, ctx: Context, current: float, target: float) -> float:
         cfg = self.config

@@ -7,15 +7,20 @@ into the row's notes. A recipe never invents the published number. `quick` is a 
 smoke run: its row does not claim to reproduce anything.
 
 One module per source: lenets.py (Han et al., SNIP, the lottery ticket), mikler.py (Mikler's MLP: the
-rewinding ticket, its Table 3.1 controls, Training Optimal Masks), swd.py (Tessier et al.'s Table 4).
+rewinding ticket, its Table 3.1 controls, Training Optimal Masks), swd.py (Tessier et al.'s Tables 4 and 10),
+incop.py (Gharatappeh & Sekeh's cost claims). Claims about training cost are `CostRecipe`s (cost.py): two runs
+side by side, the row their cost ratio.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reproduce.config import RunConfig
+
+if TYPE_CHECKING:
+    from reproduce.recipes.cost import CostRecipe
 
 
 @dataclass(frozen=True)
@@ -46,11 +51,11 @@ def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _collect() -> dict[str, Recipe]:
-    from reproduce.recipes import lenets, mikler, swd
+def _collect() -> dict[str, Recipe | CostRecipe]:
+    from reproduce.recipes import incop, lenets, mikler, swd
 
-    out: dict[str, Recipe] = {}
-    for recipe in [*lenets.RECIPES, *mikler.RECIPES, *swd.RECIPES]:
+    out: dict[str, Recipe | CostRecipe] = {}
+    for recipe in [*lenets.RECIPES, *mikler.RECIPES, *swd.RECIPES, *swd.COST_RECIPES, *incop.RECIPES]:
         if recipe.name in out:
             raise ValueError(f"recipe {recipe.name!r} is defined twice")
         out[recipe.name] = recipe

@@ -248,3 +248,20 @@ def test_incop_with_the_sap_rule_prunes_less_each_round_than_its_first_step(run,
     metrics = run(toy_config("incop", 0.5, method_params={"rule": "sap", "epsilon": 1e9, "max_iterations": 3}))
     assert 0.0 < metrics["achieved"] <= 0.5
     assert metrics["method_metrics"]["iterations"] <= 3
+
+
+def test_incop_without_a_flow_retrains_every_iteration_in_full_as_sap_does(run, toy_config) -> None:
+    config = toy_config(
+        "incop", 0.5, method_params={"rule": "sap", "flow": "none", "max_iterations": 2, "max_epochs": 2}
+    )
+    metrics = run(config)
+    assert metrics["method_metrics"]["epochs_per_iteration"] == [2, 2]
+    assert "flow_seconds" not in metrics["method_metrics"]
+    assert metrics["method_label"].startswith("SAP")
+
+
+def test_incop_times_every_computation_of_its_flow(run, toy_config) -> None:
+    metrics = run(toy_config("incop", 0.36, method_params={"epsilon": 0.0, "max_epochs": 2, "rate": 0.2}))
+    recorded = metrics["method_metrics"]
+    assert recorded["flow_calls"] == 1 + 2 * 2  # the dense flow, then one per epoch of each of 2 iterations
+    assert recorded["flow_seconds"] > 0

@@ -15,7 +15,7 @@ from pruneatlas.safe_yaml import load_yaml_file
 from reproduce.cli import _in_atlas
 from reproduce.context import RunOptions
 from reproduce.experiment import execute
-from reproduce.recipes import RECIPES
+from reproduce.recipes import RECIPES, Recipe
 from reproduce.rows import write_rows
 
 CHECKED = "lee2019-snip-lenet-300-100-95"  # the cheapest full recipe: about 3 CPU-minutes for its 3 seeds
@@ -24,7 +24,7 @@ needs_mnist = pytest.mark.skipif(
 )
 
 
-@pytest.mark.parametrize("name", sorted(RECIPES))
+@pytest.mark.parametrize("name", sorted(n for n, r in RECIPES.items() if isinstance(r, Recipe)))
 def test_recipe_targets_a_published_row_with_three_seeds(name: str) -> None:
     recipe = RECIPES[name]
     assert recipe.target is not None and _in_atlas(recipe.target), f"{recipe.target} is not in data/papers"
