@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from pruneatlas.atomic import atomic_write_bytes
+from pruneatlas.neutralise import bibtex_entry, spreadsheet_safe
 
 FORMATS = ("csv", "parquet", "json", "latex", "bibtex")
 LATEX_COLUMNS = {
@@ -28,7 +29,7 @@ _LATEX_SPECIAL = re.compile(r"([&%$#_{}~^\\])")
 
 def to_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
     if fmt == "csv":
-        return frame.to_csv(index=False).encode("utf-8")
+        return spreadsheet_safe(frame).to_csv(index=False).encode("utf-8")
     if fmt == "parquet":
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)
@@ -118,7 +119,7 @@ def to_bibtex(keys: Iterable[str], papers: pd.DataFrame) -> str:
         if key not in entries and key in references:
             ref = references[key]
             entries[key] = _with_key(ref["bibtex"], key) if ref.get("bibtex") else _generated(key, ref)
-    return "\n\n".join(entries[k] for k in wanted if k in entries) + "\n"
+    return "\n\n".join(bibtex_entry(entries[k]) for k in wanted if k in entries) + "\n"
 
 
 def cited_keys(frame: pd.DataFrame) -> list[str]:

@@ -45,6 +45,17 @@ def show_check(atlas: Atlas) -> None:
         st.dataframe(problems_table(atlas.warnings), hide_index=True, width="stretch")
 
 
+def uploaded_text(data: bytes, name: str) -> str:
+    """The upload as text, or ValueError saying where it is not UTF-8: decoding with replacement would accept a
+    file that `pruneatlas validate` (and so CI) then rejects."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8 and upload it again"
+        ) from None
+
+
 def _checker() -> None:
     uploaded = st.file_uploader("Upload a paper file", type=["yaml", "yml"], key="contribute-upload")
     pasted = st.text_area(
@@ -56,7 +67,11 @@ def _checker() -> None:
         placeholder="Li2017Pruning.yaml", disabled=uploaded is not None,
     )  # fmt: skip
     if uploaded is not None:
-        text, name = uploaded.getvalue().decode("utf-8", errors="replace"), uploaded.name
+        try:
+            text, name = uploaded_text(uploaded.getvalue(), uploaded.name), uploaded.name
+        except ValueError as exc:
+            st.error(str(exc))
+            return
     elif pasted.strip():
         text, name = pasted, typed_name.strip() or None
     else:

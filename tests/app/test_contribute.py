@@ -51,6 +51,20 @@ def test_upload_of_a_valid_file_previews_its_rows(atlas_path) -> None:
     assert abs(preview.set_index("method_label").loc["ResNet-56-pruned-B", "flops_reduction_pct"] - 27.6) < 1e-9
 
 
+def test_an_upload_that_is_not_utf8_is_refused_naming_the_byte(atlas_path) -> None:
+    latin1 = NEW_GOOD.replace("title: ", "title: Caf\u00e9 ", 1).encode("latin-1")
+    at = page_app("contribute").run()
+    at.file_uploader(key="contribute-upload").set_value(("Zeta2020Fixture.yaml", latin1, "text/yaml"))
+    at.run()
+    no_exceptions(at)
+    byte = latin1.index(b"\xe9")
+    assert [e.value for e in at.error] == [
+        f"Zeta2020Fixture.yaml: not UTF-8 text (invalid continuation byte at byte {byte}); save the file as UTF-8 "
+        "and upload it again"
+    ]
+    assert not at.success and not at.dataframe
+
+
 def test_conflict_with_the_atlas_is_a_warning(atlas_path) -> None:
     text = NEW_GOOD.replace("pruned: 6.94}", "pruned: 7.94}").replace("6.94 13.7%", "7.94 13.7%")
     text = text.replace("method_label: ResNet-56-pruned-B\n", "method_label: ResNet-56-pruned-B\n"

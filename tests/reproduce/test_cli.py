@@ -167,3 +167,36 @@ def test_every_command_is_documented_in_the_readme() -> None:
     names += [f"pruneatlas reproduce recipes {name}" for name in group.commands["recipes"].commands]
     missing = [name for name in names if name not in readme]
     assert not missing, f"undocumented in reproduce/README.md: {missing}"
+
+
+CONFIG = "method: {method: magnitude}\narch: mlp\ndataset: digits\nsparsity: 0.5\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (CONFIG + "arch: mlp\n", "duplicate key 'arch' (lines 2, 5)"),
+        (CONFIG + "seeds: [-5]\n", "seed: Input should be greater than or equal to 0"),
+        (CONFIG + "seeds: abc\n", "seeds: a non-empty list of integers, got 'abc'"),
+        (CONFIG + "training: {epochs: 0}\n", "training: epochs must be at least 1, got 0"),
+    ],
+    ids=["duplicate-key", "negative-seed", "string-seeds", "zero-epochs"],
+)
+def test_a_bad_config_file_is_one_line_naming_it(text: str, message: str, tmp_path: Path) -> None:
+    from pruneatlas.cli import main
+
+    config = tmp_path / "run.yaml"
+    config.write_text(text)
+    result = CliRunner().invoke(main, ["reproduce", "run", "--config", str(config), "--runs-dir", str(tmp_path)])
+    assert result.exit_code == 2 and not (tmp_path / "runs").exists()
+    assert f"Error: {config}: {message}" in result.output and "vocabularies" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [(["--epochs", "0"], "training: epochs must be at least 1, got 0"), (["--seed", "-5"], "seed: Input should be")],
+)
+def test_bad_flags_are_one_line(flags: list[str], message: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(group, ["run", "-m", "magnitude", "-a", "mlp", "-s", "0.5", *flags])
+    assert result.exit_code == 2 and result.output.strip().splitlines()[-1].startswith("Error: ")
+    assert message in result.output

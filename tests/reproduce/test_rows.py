@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import statistics
 from pathlib import Path
 
@@ -83,3 +84,24 @@ def test_a_row_that_does_not_validate_is_not_left_behind(digits_runs, tmp_path: 
 def test_synthetic_data_makes_no_row(run, toy_config, tmp_path: Path) -> None:
     with pytest.raises(RowError, match="not an atlas dataset"):
         write_rows([[run(toy_config("magnitude"))]], tmp_path)
+
+
+def _write_variants(runs: list[dict], out: Path, worker: int, count: int) -> None:
+    """One writer process: `count` rows of its own (distinct group hashes), each written on its own."""
+    for n in range(count):
+        variant = [{**r, "group_hash": f"{worker:02d}{n:02d}" + r["group_hash"][4:]} for r in runs]
+        write_rows([variant], out, validate=False)
+
+
+def test_concurrent_writers_to_one_file_lose_no_row(digits_runs, tmp_path: Path) -> None:
+    context = multiprocessing.get_context("fork")
+    writers = [
+        context.Process(target=_write_variants, args=(digits_runs["0.5"], tmp_path, worker, 5)) for worker in range(4)
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+    assert [w.exitcode for w in writers] == [0, 0, 0, 0]
+    [path] = list(tmp_path.glob("*.yaml"))
+    assert len(PaperFile.model_validate(load_yaml_file(path)).results) == 20
