@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pruneatlas import derive
+from pruneatlas.ligatures import ligature_problem
 from pruneatlas.models import Accuracy, Cost, PaperFile, Result
 from pruneatlas.problems import WHOLE_FILE, Problem
 from pruneatlas.rows import result_json
@@ -128,6 +129,13 @@ def _result_problems(
     result: Result, vocab: Vocabularies, ctx: FileContext, paper: PaperFile
 ) -> Iterator[tuple[str, str]]:
     yield from value_problems(result, vocab)
+    for field, text in (
+        ("method_label", result.method_label),
+        ("notes", result.notes),
+        ("source.quote", result.source.quote),
+    ):
+        if message := ligature_problem(text):
+            yield field, message
     cited = result.method_paper
     if cited is not None and cited != paper.key and cited not in paper.references and cited not in ctx.known_paper_keys:
         yield (

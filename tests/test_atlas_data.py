@@ -1,4 +1,5 @@
-"""The curated data itself: every file validates, and every quote from a seed document is in that document."""
+"""The curated data itself: every file validates, every quote from a seed document is in that document, and no
+label, note or quote carries a PDF ligature glyph in place of its letters."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import re
 from functools import cache
 from pathlib import Path
 
+import paper_factory
 import pytest
+from paper_factory import WritePaper
 
 from pruneatlas import paths
+from pruneatlas.ligatures import expand_ligatures, ligature_problem
 from pruneatlas.loader import Atlas, display_path, load_atlas
 
 SEEDS = {
@@ -52,3 +56,20 @@ def test_seed_quote_is_verbatim_in_its_seed(seed: str, quote: str):
     text = _collapsed((paths.SHARED / "seeds" / seed).read_text(encoding="utf-8"))
     parts = [part for part in re.split(r"\s*(?:\.\.\.|…)\s*", _collapsed(quote)) if part]
     assert parts and all(part in text for part in parts), quote
+
+
+def test_ligatures_expand_to_their_letters():
+    assert expand_ligatures("Pixelﬂy +ﬁne-tuning, eﬀective, eﬃcient, baﬄe") == (
+        "Pixelfly +fine-tuning, effective, efficient, baffle"
+    )
+    assert ligature_problem("Pixelfly") is None
+
+
+def test_a_pdf_ligature_in_a_label_note_or_quote_is_an_error(write_paper: WritePaper, atlas_dir: Path):
+    source = {"locator": "Table 5", "extraction": "table", "quote": "Pixelﬂy 6.90 ... 9.4% ... 10.4%"}
+    row = paper_factory.result(method_label="Pixelﬂy", notes="+ ﬁne-tuning", source=source)
+    write_paper(paper_factory.paper(results=[row]))
+    problems = {p.field: p.message for p in load_atlas([atlas_dir / "papers"]).errors}
+    assert sorted(problems) == ["method_label", "notes", "source.quote"]
+    assert "'ﬂ' (U+FB02)" in problems["method_label"] and "write the letters 'fl'" in problems["method_label"]
+    assert "write the letters 'fi'" in problems["notes"]
