@@ -11,7 +11,7 @@ import pytest
 from pruneatlas.paths import ROOT
 from pruneatlas.safe_yaml import load_yaml_file
 
-SCANNED = ("data", "reproduce", "pruneatlas")
+SCANNED = ("data", "reproduce", "pruneatlas", "schema")
 TEXT_SUFFIXES = {".yaml", ".yml", ".py", ".md", ".sql", ".txt", ".json", ".csv"}
 # References to the tooling a curator used, or to the curator: a reader can open none of them.
 INTERNAL = re.compile(
