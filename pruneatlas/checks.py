@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pruneatlas import derive
+from pruneatlas.ligatures import ligature_problem
 from pruneatlas.models import Accuracy, Cost, CostClaim, PaperFile, Result
 from pruneatlas.problems import WHOLE_FILE, Problem
 from pruneatlas.rows import result_json
@@ -128,7 +129,19 @@ def _result_problems(
     result: Result, vocab: Vocabularies, ctx: FileContext, paper: PaperFile
 ) -> Iterator[tuple[str, str]]:
     yield from value_problems(result, vocab)
+    yield from text_problems(result)
     yield from origin_problems(result, ctx, paper)
+
+
+def text_problems(entry: Result | CostClaim) -> Iterator[tuple[str, str]]:
+    """Labels, notes and quotes written with letters, not PDF ligature glyphs, so a search finds them."""
+    for field, text in (
+        ("method_label", entry.method_label),
+        ("notes", entry.notes),
+        ("source.quote", entry.source.quote),
+    ):
+        if message := ligature_problem(text):
+            yield field, message
 
 
 def origin_problems(entry: Result | CostClaim, ctx: FileContext, paper: PaperFile) -> Iterator[tuple[str, str]]:

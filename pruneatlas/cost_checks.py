@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pruneatlas.checks import FileContext, origin_problems
+from pruneatlas.checks import FileContext, origin_problems, text_problems
 from pruneatlas.models import DENSE_TRAINING, CostClaim, PaperFile, TrainingCost
 from pruneatlas.problems import Problem
 from pruneatlas.vocab import UnknownName, Vocabularies
@@ -57,7 +57,12 @@ def resolve_cost_claims(paper: PaperFile, vocab: Vocabularies, ctx: FileContext)
             )
         seen.add(claim.id)
         canonical, failures = _resolved(claim, vocab)
-        found = [*failures, *_amount_problems(canonical.cost), *origin_problems(canonical, ctx, paper)]
+        found = [
+            *failures,
+            *_amount_problems(canonical.cost),
+            *text_problems(canonical),
+            *origin_problems(canonical, ctx, paper),
+        ]
         problems.extend(Problem(ctx.label, claim.id, field, message) for field, message in found)
         resolved.append(canonical)
     return paper.model_copy(update={"cost_claims": resolved}), problems

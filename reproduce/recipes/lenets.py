@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from reproduce.recipes import Recipe
 
-HAN_TEXT = "paper text in the search index (read_file id 38149825347), the copy the atlas rows cite"
-SNIP_TEXT = "paper text in the search index (read_file id 62050382530), the copy the atlas rows cite"
+HAN_TEXT = "paper text at https://ar5iv.labs.arxiv.org/html/1506.02626, the copy the atlas rows cite"
+SNIP_TEXT = (
+    "ICLR 2019 submission text, the double-blind revision of https://openreview.net/forum?id=B1VZqjAcYX, "
+    "the copy the atlas rows cite"
+)
 SNIP_SETUP = (
     "SNIP Sec. 5 'Experiment setup': SGD momentum 0.9, batch 100, weight decay 5e-4, lr 0.1 decayed by 0.1 "
     "every 25k iterations, sensitivities from one batch of 100, variance-scaling init"
@@ -92,8 +95,9 @@ def _lottery(rounds: int, sparsity: float, claim: str, target: str) -> Recipe:
     return Recipe(
         name=f"frankle2019-lenet300-lottery-{rounds}rounds",
         claim=claim,
-        source="Frankle & Carbin (2019) Sec. 2 (atlas rows Frankle2019Lottery/s2-*, read from the ICLR submission, "
-        "read_file id 62360212009); seeds/001_822db64f19148759.txt line 106; set-up from "
+        source="Frankle & Carbin (2019) Sec. 2 (atlas rows Frankle2019Lottery/s2-*, read from the ICLR 2019 submission "
+        "text, the double-blind revision of https://openreview.net/forum?id=rJl-b3RcF7); "
+        "seeds/001_822db64f19148759.txt line 106; set-up from "
         "reference/survey-li2022-and-incop.md c.1 item 2",
         target=target,
         config={
