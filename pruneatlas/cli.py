@@ -9,7 +9,7 @@ from typing import ClassVar
 import click
 import pandas as pd
 
-from pruneatlas import analyses, export, paths
+from pruneatlas import __version__, analyses, export, paths
 from pruneatlas.build import BuildError, build, open_readonly
 from pruneatlas.safe_yaml import YamlError
 from pruneatlas.sql import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryRefused, run_select
@@ -194,6 +194,31 @@ def conflicts(fmt: str) -> None:
     ).df()
     _echo_frame(frame, fmt)
     click.echo(f"{len(frame)} conflict(s)", err=True)
+
+
+@main.command()
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Release folder.")
+@click.option(
+    "--previous", type=click.Path(path_type=Path, exists=True), help="The previous release (folder or results.parquet)."
+)
+def release(out: Path, previous: Path | None) -> None:
+    """Write the atlas as an open dataset: Parquet tables, croissant.json, a datasheet and a changelog."""
+    from pruneatlas.release import release as write_release
+
+    try:
+        done = write_release(out, previous)
+    except BuildError as exc:
+        _fail_on_build_error(exc)
+        return
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    counts = ", ".join(f"{name} {rows}" for name, rows in done.rows.items())
+    click.echo(f"wrote release {__version__} to {out} ({counts} rows)")
+    if done.changes is not None:
+        c = done.changes
+        click.echo(
+            f"since {c.previous_version}: {len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed"
+        )
 
 
 @main.command()
