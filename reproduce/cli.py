@@ -358,7 +358,10 @@ def campaign_run(spec_file: Path, executor: str | None, logs: Path | None, **whe
     def progress(job: campaign.Job, done: int, total: int) -> None:
         click.echo(f"[{done}/{total}] {job.label}: {job.status} ({job.where}){f' {job.error}' if job.error else ''}")
 
-    jobs = campaign.run(spec, opts, logs or opts.runs_dir / "_campaigns", progress)
+    try:
+        jobs = campaign.run(spec, opts, logs or opts.runs_dir / "_campaigns", progress)
+    except (RuntimeError, ValueError) as exc:  # submitit: no Slurm here, or a resource it does not know
+        raise click.ClickException(f"{spec_file}: {spec.executor}: {exc}") from None
     click.echo("\n".join(["summary:", *campaign.summary(jobs)]))
     outcomes = campaign.by_recipe(jobs)
     for outcome in outcomes:

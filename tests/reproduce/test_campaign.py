@@ -3,9 +3,11 @@ collected here, finished runs never submitted again."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from pruneatlas import paths
@@ -93,3 +95,22 @@ def test_every_recipe_is_one_campaign_away():
     jobs = plan(CampaignSpec(recipes="all", executor="slurm"))
     assert {job.recipe.name for job in jobs} == set(RECIPES)
     assert len(jobs) == sum(len(recipe.seeds) for recipe in RECIPES.values())
+
+
+def test_the_readme_campaign_for_every_recipe_is_a_valid_spec(tmp_path: Path):
+    import submitit
+
+    from reproduce.campaign import CampaignSpec, plan
+
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    text = readme.split("cat > every-recipe.yaml <<'EOF'\n", 1)[1].split("\nEOF\n", 1)[0]
+    spec = CampaignSpec.model_validate(yaml.safe_load(text))
+    assert spec.executor == "slurm" and len(plan(spec)) == sum(len(r.seeds) for r in RECIPES.values())
+    submitit.AutoExecutor(folder=tmp_path, cluster="local").update_parameters(**spec.resources)
+
+
+@pytest.mark.skipif(shutil.which("srun") is not None, reason="this machine has Slurm")
+def test_slurm_without_a_cluster_is_one_clear_line(tmp_path: Path, tiny_recipes: list[str]):
+    outcome = _campaign(tmp_path, {"recipes": tiny_recipes[:1], "executor": "slurm"})
+    assert outcome.exit_code == 1
+    assert 'campaign.yaml: slurm: Could not detect "srun"' in outcome.output
