@@ -1,4 +1,5 @@
-"""Ship the atlas in the wheel: data/, schema/ and resource/ are copied into pruneatlas/_atlas/ at build time.
+"""Ship the atlas in the wheel: data/, schema/, resource/ and the explorer's app.py are copied into
+pruneatlas/_atlas/ at build time.
 
 pyproject.toml holds all the metadata; this file only adds that copy, so the checkout keeps one copy of each
 file and an installed package finds the atlas as released (pruneatlas/paths.py resolves it). Editable installs
@@ -14,7 +15,8 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-SHIPPED = {"data": ("papers", "reproduced", "NOTICE"), "schema": (), "resource": ()}
+SHIPPED = ("data/papers", "data/reproduced", "data/NOTICE", "schema", "resource", "app.py")
+OPTIONAL = ("data/reproduced",)  # git keeps no empty folder: a fresh clone may have no re-runs yet
 
 
 class BuildPyWithAtlas(build_py):
@@ -24,14 +26,15 @@ class BuildPyWithAtlas(build_py):
             return
         target = Path(self.build_lib) / "pruneatlas" / "_atlas"
         shutil.rmtree(target, ignore_errors=True)
-        for folder, parts in SHIPPED.items():
-            for source in [HERE / folder / part for part in parts] if parts else [HERE / folder]:
-                destination = target / source.relative_to(HERE)
-                if source.is_dir():
-                    shutil.copytree(source, destination, ignore=shutil.ignore_patterns(".*", "__pycache__"))
-                elif source.is_file():
-                    destination.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(source, destination)
+        for name in SHIPPED:
+            source, destination = HERE / name, target / name
+            if source.is_dir():
+                shutil.copytree(source, destination, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+            elif source.is_file():
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, destination)
+            elif name not in OPTIONAL:
+                raise FileNotFoundError(f"{source}: the wheel ships it, but it is missing (an sdist without it?)")
 
 
 setup(cmdclass={"build_py": BuildPyWithAtlas})

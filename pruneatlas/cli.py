@@ -196,6 +196,20 @@ def conflicts(fmt: str) -> None:
     click.echo(f"{len(frame)} conflict(s)", err=True)
 
 
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("streamlit_args", nargs=-1, type=click.UNPROCESSED)
+def explore(streamlit_args: tuple[str, ...]) -> None:
+    """Open the explorer (`streamlit run app.py`), from a checkout or an installed package; further arguments go
+    to Streamlit, e.g. `pruneatlas explore --server.port 8502`."""
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("streamlit") is None:
+        raise click.ClickException('`pruneatlas explore` needs Streamlit: pip install "pruneatlas[app]"')
+    command = [sys.executable, "-m", "streamlit", "run", str(paths.ROOT / "app.py"), *streamlit_args]
+    sys.exit(subprocess.call(command))
+
+
 @main.command()
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Release folder.")
 @click.option(
