@@ -48,7 +48,7 @@ class BuildResult:
 def _files(roots: Sequence[Path]) -> list[Path]:
     files = [p for root in roots if root.exists() for p in sorted(root.rglob("*.yaml"))]
     files += sorted(paths.SCHEMA.glob("*.yaml")) + sorted(paths.RESOURCE.rglob("*.sql"))
-    files += [paths.ROOT / "pruneatlas" / name for name in CODE_FILES]
+    files += [paths.PACKAGE / name for name in CODE_FILES]
     return files
 
 

@@ -9,7 +9,7 @@ from typing import ClassVar
 import click
 import pandas as pd
 
-from pruneatlas import analyses, export, paths
+from pruneatlas import __version__, analyses, export, paths
 from pruneatlas.build import BuildError, build, open_readonly
 from pruneatlas.safe_yaml import YamlError
 from pruneatlas.sql import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryRefused, run_select
@@ -195,6 +195,45 @@ def conflicts(fmt: str) -> None:
     ).df()
     _echo_frame(frame, fmt)
     click.echo(f"{len(frame)} conflict(s)", err=True)
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("streamlit_args", nargs=-1, type=click.UNPROCESSED)
+def explore(streamlit_args: tuple[str, ...]) -> None:
+    """Open the explorer (`streamlit run app.py`), from a checkout or an installed package; further arguments go
+    to Streamlit, e.g. `pruneatlas explore --server.port 8502`."""
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("streamlit") is None:
+        raise click.ClickException('`pruneatlas explore` needs Streamlit: pip install "pruneatlas[app]"')
+    command = [sys.executable, "-m", "streamlit", "run", str(paths.ROOT / "app.py"), *streamlit_args]
+    sys.exit(subprocess.call(command))
+
+
+@main.command()
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Release folder.")
+@click.option(
+    "--previous", type=click.Path(path_type=Path, exists=True), help="The previous release (folder or results.parquet)."
+)
+def release(out: Path, previous: Path | None) -> None:
+    """Write the atlas as an open dataset: Parquet tables, croissant.json, a datasheet and a changelog."""
+    from pruneatlas.release import release as write_release
+
+    try:
+        done = write_release(out, previous)
+    except BuildError as exc:
+        _fail_on_build_error(exc)
+        return
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    counts = ", ".join(f"{name} {rows}" for name, rows in done.rows.items())
+    click.echo(f"wrote release {__version__} to {out} ({counts} rows)")
+    if done.changes is not None:
+        c = done.changes
+        click.echo(
+            f"since {c.previous_version}: {len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed"
+        )
 
 
 @main.command()

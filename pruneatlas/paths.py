@@ -1,11 +1,29 @@
-"""Every path the project uses, resolved from the repository root, never the working directory."""
+"""Every path the project uses, resolved from the repository root, never the working directory.
+
+In a checkout the atlas is the checkout's data/, schema/ and resource/. An installed wheel carries the atlas as
+released inside the package (pruneatlas/_atlas/, copied there by setup.py at build time), and its build cache
+lives in the user's cache directory.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+SHIPPED = PACKAGE / "_atlas"
+
+
+def _root() -> Path:
+    """The checkout when the package runs from one (its pyproject.toml beside schema/), else the shipped atlas."""
+    checkout = PACKAGE.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "schema").is_dir():
+        return checkout
+    return SHIPPED
+
+
+ROOT = _root()
+IN_CHECKOUT = ROOT != SHIPPED
 DATA = ROOT / "data"
 PAPERS = DATA / "papers"
 REPRODUCED = DATA / "reproduced"
@@ -17,9 +35,18 @@ SHARED = ROOT.parent / "shared"
 def cache_dir() -> Path:
     """Where built databases live; PRUNEATLAS_CACHE overrides so tests and CI can isolate builds."""
     override = os.environ.get("PRUNEATLAS_CACHE")
-    path = Path(override) if override else ROOT / ".cache"
+    path = Path(override) if override else _default_cache()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _default_cache() -> Path:
+    """The checkout's .cache/, or for an installed package the platform's user cache folder (XDG on Linux)."""
+    if IN_CHECKOUT:
+        return ROOT / ".cache"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("pruneatlas"))
 
 
 def data_roots() -> list[Path]:

@@ -9,11 +9,14 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pruneatlas.safe_yaml import load_yaml_file
+
+if TYPE_CHECKING:
+    from reproduce.recipes import Recipe
 
 
 def _parse_pairs(pairs: tuple[str, ...], what: str) -> dict[str, Any]:
@@ -295,7 +298,6 @@ def _in_atlas(target: str | None) -> bool:
 @run_options
 def recipes_run(name, quick, seeds, **where):  # type: ignore[no-untyped-def]
     """Run recipe NAME and write its row, linked to the published row it re-runs."""
-    from reproduce.config import group_hash
     from reproduce.recipes import RECIPES
     from reproduce.recipes.cost import CostRecipe
     from reproduce.registry import UnknownName
@@ -309,8 +311,15 @@ def recipes_run(name, quick, seeds, **where):  # type: ignore[no-untyped-def]
     base = recipe.run_config(quick)
     configs = [base.model_copy(update={"seed": s}) for s in (seeds or recipe.seeds)]
     (results,) = _run([configs], where)
-    if where["no_row"]:
-        return
+    if not where["no_row"]:
+        _write_recipe_row(recipe, quick, results, where["out_dir"])
+
+
+def _write_recipe_row(recipe: Recipe, quick: bool, results: list[dict[str, Any]], out_dir: Path | None) -> None:
+    """A recipe's row from its seeds' metrics, linked to the published row it re-runs (not for --quick)."""
+    from reproduce.config import group_hash
+
+    name, base = recipe.name, recipe.run_config(quick)
     linked = recipe.target if not quick and _in_atlas(recipe.target) else None
     note = f'Recipe {name}{" (quick variant)" if quick else ""}: re-runs "{recipe.claim}" ({recipe.source}).'
     if recipe.target and not linked:
@@ -320,7 +329,55 @@ def recipes_run(name, quick, seeds, **where):  # type: ignore[no-untyped-def]
     if recipe.deviations:
         note += f" Deviations: {recipe.deviations}"
     command = recipe.command + (" --quick" if quick else "")  # the documented command, whatever ran the seeds
-    _write([results], where["out_dir"], {group_hash(base): linked} if linked else None, note, command)
+    _write([results], out_dir, {group_hash(base): linked} if linked else None, note, command)
+
+
+@group.group("campaign")
+def campaign_group() -> None:
+    """Recipes x seeds in one go, here or on a cluster through submitit (`campaign run SPEC`)."""
+
+
+@campaign_group.command("run")
+@click.argument("spec_file", metavar="SPEC", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--executor", type=click.Choice(["local", "submitit-local", "slurm"]), help="Overrides the SPEC's")
+@click.option("--logs", type=click.Path(path_type=Path), help="submitit's job folder (default <runs-dir>/_campaigns)")
+@run_options
+def campaign_run(spec_file: Path, executor: str | None, logs: Path | None, **where):  # type: ignore[no-untyped-def]
+    """Run every recipe x seed of SPEC not finished yet, collect the metrics here and write one row per recipe
+    whose seeds all finished."""
+    from pydantic import ValidationError
+
+    from reproduce import campaign
+    from reproduce.registry import UnknownName
+
+    try:
+        spec = campaign.CampaignSpec.model_validate(load_yaml_file(spec_file))
+        if executor:
+            spec = spec.model_copy(update={"executor": executor})
+        jobs = campaign.plan(spec)
+    except (ValidationError, UnknownName) as exc:
+        raise click.UsageError(f"{spec_file}: {exc}") from None
+    opts = _options(where)
+    click.echo(f"campaign {spec_file.name}: {len(jobs)} job(s), executor {spec.executor}")
+
+    def progress(job: campaign.Job, done: int, total: int) -> None:
+        click.echo(f"[{done}/{total}] {job.label}: {job.status} ({job.where}){f' {job.error}' if job.error else ''}")
+
+    try:
+        jobs = campaign.run(spec, opts, logs or opts.runs_dir / "_campaigns", progress)
+    except (RuntimeError, ValueError) as exc:  # submitit: no Slurm here, or a resource it does not know
+        raise click.ClickException(f"{spec_file}: {spec.executor}: {exc}") from None
+    click.echo("\n".join(["summary:", *campaign.summary(jobs)]))
+    outcomes = campaign.by_recipe(jobs)
+    for outcome in outcomes:
+        if outcome.missing:
+            click.echo(
+                f"{outcome.recipe.name}: no row, {len(outcome.missing)} seed(s) missing: {', '.join(outcome.missing)}"
+            )
+        elif not where["no_row"]:
+            _write_recipe_row(outcome.recipe, spec.quick, outcome.results, where["out_dir"])
+    if any(outcome.missing for outcome in outcomes):
+        raise click.ClickException("some jobs failed; run the campaign again to retry them (finished seeds are kept)")
 
 
 def _run_cost_recipe(recipe, quick: bool, seeds: tuple[int, ...], where: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,141 @@
+"""The Python API for notebooks: the atlas as a DuckDB connection and pandas DataFrames.
+
+A thin layer over the same read path as the command line (build.open_readonly: the cached build, read-only and
+locked down) and the same analyses (analyses.py over the SQL in resource/), so a notebook sees exactly the rows
+the CLI and the explorer see. Every function takes an optional `con` so a notebook can reuse one connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+TABLES = ("results", "papers", "conflicts", "reproductions")
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """A read-only DuckDB connection over the atlas (tables and views: results, papers, conflicts, reproductions).
+
+    The database is built from the atlas on first use and cached; while the data has errors the last good build
+    is read (with a warning), as the command line does.
+    """
+    from pruneatlas.build import open_readonly
+
+    return open_readonly()
+
+
+def _con(con: duckdb.DuckDBPyConnection | None) -> duckdb.DuckDBPyConnection:
+    return connect() if con is None else con
+
+
+def _where(filters: dict[str, Any], known: list[str]) -> tuple[str, list[Any]]:
+    """A WHERE clause for column = value filters: a list or tuple means IN, None means IS NULL."""
+    from pruneatlas.analyses import AnalysisError
+
+    clauses: list[str] = []
+    params: list[Any] = []
+    for name, value in filters.items():
+        if name not in known:
+            raise AnalysisError(f"results has no column {name!r}; choose from: {', '.join(known)}")
+        column = f'"{name}"'
+        if value is None:
+            clauses.append(f"{column} IS NULL")
+        elif isinstance(value, Iterable) and not isinstance(value, str | bytes):
+            values = list(value)
+            if not values:
+                clauses.append("FALSE")
+            else:
+                clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+        else:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    return " AND ".join(clauses) or "TRUE", params
+
+
+def results(con: duckdb.DuckDBPyConnection | None = None, **filters: Any) -> pd.DataFrame:
+    """Rows of the results view whose columns equal the given values, in result_id order.
+
+    `results(architecture="resnet56", dataset="cifar10")`; a list means any of its values
+    (`method=["hrank", "fpgm"]`), None means the value is missing. An unknown column is an AnalysisError (a
+    ValueError) that lists the columns.
+    """
+    from pruneatlas.analyses import columns_of
+
+    con = _con(con)
+    where, params = _where(filters, columns_of(con, "results"))
+    return con.execute(f"SELECT * FROM results WHERE {where} ORDER BY result_id", params).df()
+
+
+def _table(name: str, con: duckdb.DuckDBPyConnection | None) -> pd.DataFrame:
+    """A whole table or view: results, papers, conflicts or reproductions."""
+    if name not in TABLES:
+        raise ValueError(f"no table {name!r}; choose from: {', '.join(TABLES)}")
+    return _con(con).execute(f"SELECT * FROM {name}").df()
+
+
+def papers(con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+    """One row per source document: key, title, authors, year, venue, links and BibTeX."""
+    return _table("papers", con)
+
+
+def conflicts_table(con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+    """Results that two sources give differently for the same paper, method and setting, both sources named.
+
+    Not `conflicts()`: pruneatlas.conflicts is the module that finds them, and a submodule wins that name.
+    """
+    return _table("conflicts", con)
+
+
+def reproductions(con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+    """Each published claim beside our re-run of it, with the gap, the command and the CPU time."""
+    return _table("reproductions", con)
+
+
+def pivot(
+    rows: str = "architecture",
+    cols: str = "dataset",
+    value: str = "count",
+    where: str | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> pd.DataFrame:
+    """A wide table with totals; the default is Vadera & Ameen's Appendix D (architecture x dataset counts).
+
+    `value` is `count` or an aggregate of a numeric column, e.g. `min(acc_drop)`; `where` an SQL condition.
+    """
+    from pruneatlas import analyses
+
+    return analyses.pivot(_con(con), rows, cols, value, where)
+
+
+def figure4(
+    architecture: str,
+    dataset: str,
+    metric: str = "top1",
+    include_sweep: bool = False,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> pd.DataFrame:
+    """Vadera & Ameen's Figure 4 for one panel: % parameters and % FLOPs removed and the accuracy drop per method
+    label."""
+    from pruneatlas import analyses
+
+    return analyses.figure4(_con(con), architecture, dataset, metric, include_sweep)
+
+
+def pareto(
+    x: str = "flops_reduction_pct",
+    y: str = "acc_drop",
+    partition: Iterable[str] = (),
+    where: str | None = None,
+    front_only: bool = False,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> pd.DataFrame:
+    """Every row with `on_front` (no row of its group removes more for no more accuracy lost); with
+    `front_only`, just the front. `partition` names the columns that make the groups."""
+    from pruneatlas import analyses
+
+    return analyses.pareto(_con(con), x, y, tuple(partition), where, front_only=front_only)
