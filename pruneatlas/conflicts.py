@@ -4,7 +4,9 @@ Copies are often wrong (CURATION.md 4), so when paper B quotes paper A's result,
 it, the atlas compares the copy with every other source of the same result. Two rows are taken to be the
 same setting when they come from different source documents, name the same originating paper, method,
 architecture, dataset, metric and granularity, and agree on every cost measure both give (or, giving no cost
-at all, print the same label). A conflict is then an accuracy value on which they disagree beyond rounding.
+at all, print the same label); LLM rows must also agree on every evaluation-protocol field both give
+(models.Protocol: a perplexity at another sequence length or of another checkpoint is another setting). A
+conflict is then an accuracy value on which they disagree beyond rounding.
 Sweep rows (many runs of one setting by design), baselines a paper re-ran itself (independent measurements,
 not copies) and our own re-runs are not compared.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from pruneatlas import derive
@@ -33,6 +35,7 @@ class Facts:
     document: str
     label: str
     values: dict[str, float]
+    protocol: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -94,11 +97,15 @@ def facts_for(paper: PaperFile, file: str, reproduced: bool, vocab: Vocabularies
             result.accuracy.metric,
             result.granularity or vocab.methods.by_id[result.method].granularity or "",
         )
-        found.append((key, Facts(f"{paper.key}/{result.id}", file, document, result.method_label, values)))
+        protocol = result.protocol.setting() if result.protocol else {}
+        fact = Facts(f"{paper.key}/{result.id}", file, document, result.method_label, values, protocol)
+        found.append((key, fact))
     return found
 
 
 def _same_setting(a: Facts, b: Facts) -> bool:
+    if any(a.protocol[name] != b.protocol[name] for name in a.protocol.keys() & b.protocol.keys()):
+        return False
     costs = ("params.reduction_pct", "flops.reduction_pct")
     shared = [k for k in costs if k in a.values and k in b.values]
     if shared:

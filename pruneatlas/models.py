@@ -123,6 +123,34 @@ class Conditions(Strict):
     runtime_device: str | None = None
 
 
+class Protocol(Strict):
+    """How an LLM row was evaluated (CURATION.md 14). Perplexities and zero-shot accuracies move with each of
+    these, so rows that differ in one the sources both give are not the same setting (conflicts.py)."""
+
+    checkpoint: NonEmpty | None = Field(None, description="Exact weights, e.g. 'meta-llama/Llama-2-7b-hf'")
+    eval_split: NonEmpty | None = Field(None, description="Evaluation split, e.g. 'test', 'validation'")
+    eval_text: Literal["raw", "tokenized"] | None = Field(
+        None, description="WikiText-2 'raw' (wikitext-2-raw-v1) or the pre-tokenised version (wikitext-2-v1)"
+    )
+    seq_len: int | None = Field(None, ge=1, description="Tokens per evaluation sequence")
+    calibration_data: NonEmpty | None = Field(None, description="Calibration set, e.g. 'c4', 'wikitext2'")
+    calibration_samples: int | None = Field(None, ge=1, description="Number of calibration sequences")
+    calibration_seq_len: int | None = Field(None, ge=1, description="Tokens per calibration sequence")
+    seed: int | None = Field(None, ge=0, description="Seed of the calibration sampling")
+    harness: NonEmpty | None = Field(None, description="Evaluation harness, e.g. 'lm-evaluation-harness'")
+    harness_version: NonEmpty | None = None
+    tasks: list[NonEmpty] | None = Field(None, min_length=1, description="Zero-shot tasks averaged, as named")
+    task_metric: Literal["acc", "acc_norm", "mixed"] | None = Field(
+        None, description="Which harness accuracy the zero-shot numbers are"
+    )
+    pruned_layers: NonEmpty | None = Field(None, description="Which layers were pruned, e.g. 'all linear layers'")
+    recovery_finetuning: bool | None = Field(None, description="Whether the pruned model was fine-tuned after")
+
+    def setting(self) -> dict[str, object]:
+        """The fields this row gives, as comparable values."""
+        return {k: tuple(v) if isinstance(v, list) else v for k, v in self.model_dump(exclude_none=True).items()}
+
+
 class Discrepancy(Strict):
     """A published inconsistency we keep as printed, so the check for `field` is waived and shown."""
 
@@ -159,6 +187,7 @@ class Result(Strict):
     params: Cost | None = None
     flops: FlopsCost | None = None
     conditions: Conditions = Field(default_factory=Conditions)
+    protocol: Protocol | None = Field(None, description="LLM evaluation protocol, where the source gives it")
     source: Source
     reproduces: str | None = Field(None, description="result_id of the published row this re-runs")
     provenance: Provenance | None = None

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from pruneatlas import derive
-from pruneatlas.models import STRUCTURED_GRANULARITIES, CostClaim, PaperFile, Result, SourceKind
+from pruneatlas.models import STRUCTURED_GRANULARITIES, CostClaim, PaperFile, Protocol, Result, SourceKind
 from pruneatlas.printed import Printed
 from pruneatlas.vocab import Vocabularies
 
@@ -19,6 +19,8 @@ CONTRACT_COLUMNS = [
     "params_baseline", "params_pruned", "params_reduction_pct", "compression_ratio", "flops_baseline",
     "flops_pruned", "flops_reduction_pct", "speedup", "locator", "extraction", "notes",
 ]  # fmt: skip
+# An LLM row's evaluation protocol (models.Protocol), one column per field, prefixed so they read as one group.
+PROTOCOL_COLUMNS = [f"protocol_{name}" for name in Protocol.model_fields]
 # The columns `result_row` adds after the contract ones: they give an atlas with no results its full shape,
 # so the views in resource/ still bind (a new checkout whose paper files are still `results: []`).
 CONTEXT_COLUMNS = [
@@ -28,6 +30,7 @@ CONTEXT_COLUMNS = [
     "num_runs", "finetune_epochs", "distillation", "architecture_modified", "quantized", "sweep", "reimplemented",
     "runtime_speedup", "quote", "precision", "source_url", "source_commit", "collection", "collection_row", "bounds",
     "discrepancies", "reproduces", "config_hash", "command", "cpu_time_s", "wall_time_s", "file",
+    *PROTOCOL_COLUMNS,
 ]  # fmt: skip
 
 
@@ -97,6 +100,14 @@ def _accuracy_columns(prefix: str, result: Result, vocab: Vocabularies, secondar
         f"{prefix}pruned": _value(accuracy.pruned),
         f"{prefix}drop": derive.degradation(accuracy, metric.higher_is_better),
     }
+
+
+def _protocol_columns(protocol: Protocol | None) -> dict[str, Any]:
+    """One column per protocol field; the task list as one comma-separated string."""
+    values = protocol.model_dump() if protocol else {}
+    tasks = values.get("tasks")
+    values["tasks"] = ", ".join(tasks) if tasks else None
+    return {f"protocol_{name}": values.get(name) for name in Protocol.model_fields}
 
 
 def result_row(
@@ -189,6 +200,7 @@ def result_row(
         "cpu_time_s": provenance.cpu_time_s if provenance else None,
         "wall_time_s": provenance.wall_time_s if provenance else None,
         "file": file,
+        **_protocol_columns(result.protocol),
         "record": record if record is not None else result_json(result),
     }
 

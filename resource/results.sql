@@ -30,6 +30,21 @@ SELECT * REPLACE (
     CAST(reimplemented AS BOOLEAN) AS reimplemented,
     CAST(runtime_speedup AS DOUBLE) AS runtime_speedup,
     CAST(cpu_time_s AS DOUBLE) AS cpu_time_s,
-    CAST(wall_time_s AS DOUBLE) AS wall_time_s
+    CAST(wall_time_s AS DOUBLE) AS wall_time_s,
+    -- An LLM row's evaluation protocol (models.Protocol): typed even when no row in the atlas gives a field.
+    CAST(protocol_checkpoint AS VARCHAR) AS protocol_checkpoint,
+    CAST(protocol_eval_split AS VARCHAR) AS protocol_eval_split,
+    CAST(protocol_eval_text AS VARCHAR) AS protocol_eval_text,
+    CAST(protocol_seq_len AS INTEGER) AS protocol_seq_len,
+    CAST(protocol_calibration_data AS VARCHAR) AS protocol_calibration_data,
+    CAST(protocol_calibration_samples AS INTEGER) AS protocol_calibration_samples,
+    CAST(protocol_calibration_seq_len AS INTEGER) AS protocol_calibration_seq_len,
+    CAST(protocol_seed AS INTEGER) AS protocol_seed,
+    CAST(protocol_harness AS VARCHAR) AS protocol_harness,
+    CAST(protocol_harness_version AS VARCHAR) AS protocol_harness_version,
+    CAST(protocol_tasks AS VARCHAR) AS protocol_tasks,
+    CAST(protocol_task_metric AS VARCHAR) AS protocol_task_metric,
+    CAST(protocol_pruned_layers AS VARCHAR) AS protocol_pruned_layers,
+    CAST(protocol_recovery_finetuning AS BOOLEAN) AS protocol_recovery_finetuning
 )
 FROM results_base;
