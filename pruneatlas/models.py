@@ -172,13 +172,19 @@ class Provenance(Strict):
     config: dict[str, object] = Field(default_factory=dict)
 
 
-class Result(Strict):
+class Subject(Strict):
+    """What every kind of result names: its id, the method (as an id and as printed), whose method it is, and
+    what was pruned on what."""
+
     id: ResultId
     method: NonEmpty = Field(description="Id or alias from schema/methods.yaml")
     method_label: NonEmpty = Field(description="The label as printed, e.g. AOFP-B2")
     method_paper: PaperKey | None = Field(None, description="Paper the method comes from, when not this file's")
     architecture: NonEmpty
     dataset: NonEmpty
+
+
+class Result(Subject):
     granularity: Granularity | None = Field(None, description="Defaults to the method's")
     scope: Scope | None = None
     schedule: Schedule | None = None
@@ -244,16 +250,10 @@ class TrainingCost(Strict):
         return self
 
 
-class CostClaim(Strict):
+class CostClaim(Subject):
     """A claim about what a pruning method costs to run (time or epochs), a result kind of its own: it is
     validated, shown and re-run like an accuracy result, but carries no accuracy numbers."""
 
-    id: ResultId
-    method: NonEmpty = Field(description="Id or alias from schema/methods.yaml")
-    method_label: NonEmpty = Field(description="The label as printed, e.g. 'InCoP-IF (p,q)=(0.5,1)'")
-    method_paper: PaperKey | None = Field(None, description="Paper the method comes from, when not this file's")
-    architecture: NonEmpty
-    dataset: NonEmpty
     cost: TrainingCost
     accuracy_claim: AccuracyClaim | None = Field(
         None, description="What the source says of accuracy at this cost (against `relative_to` when set)"
