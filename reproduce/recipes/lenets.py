@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from reproduce.recipes import Recipe
 
-HAN_TEXT = "paper text at https://ar5iv.labs.arxiv.org/html/1506.02626, the copy the atlas rows cite"
+HAN_TEXT = "arXiv v3 paper text, https://arxiv.org/abs/1506.02626v3, the copy the atlas rows cite"
 SNIP_TEXT = (
     "ICLR 2019 submission text, the double-blind revision of https://openreview.net/forum?id=B1VZqjAcYX, "
     "the copy the atlas rows cite"
