@@ -15,6 +15,7 @@ from pruneatlas.printed import Printed
 
 PAPER_KEY_PATTERN = r"^[A-Z][A-Za-z]*[0-9]{4}[A-Z][A-Za-z0-9]*$"
 RESULT_ID_PATTERN = r"^[a-z0-9][a-z0-9._+-]*$"
+FIRST_YEAR, LAST_YEAR = 1940, 2100  # the years a paper file may give
 
 PaperKey = Annotated[
     str,
@@ -170,7 +171,7 @@ class Reference(Strict):
     """A paper cited by this file's results (method_paper) that has no paper file of its own."""
 
     title: NonEmpty
-    year: int = Field(ge=1940, le=2100)
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
     authors: list[str] = Field(default_factory=list)
     url: str | None = None
     arxiv: str | None = None
@@ -184,7 +185,7 @@ class PaperFile(Strict):
     key: PaperKey
     title: NonEmpty
     authors: list[NonEmpty] = Field(min_length=1)
-    year: int = Field(ge=1940, le=2100)
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
     venue: str | None = None
     url: str | None = None
     doi: str | None = None

@@ -11,9 +11,7 @@ unchanged.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +28,7 @@ from yaml.events import (
 )
 
 from pruneatlas.atomic import atomic_write_text
+from pruneatlas.data_files import NotARegularFile, read_regular
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -210,42 +209,21 @@ def load_yaml_text(text: str, where: str = "<text>") -> Any:
     return _loads(text, where)
 
 
-def regular_file_problem(path: Path) -> str | None:
-    """Why `path` is not a regular file we may open (None when it is one); never opens it."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        return "a broken symbolic link" if os.path.islink(path) else "no such file"
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror})"
-    if stat.S_ISDIR(mode):
-        return "a folder, not a file"
-    if not stat.S_ISREG(mode):
-        return "not a regular file (a device, FIFO or socket)"
-    return None
-
-
 def read_data_bytes(path: Path) -> bytes:
-    """A data file's bytes, refusing special files (never opened, so a FIFO cannot hang us) and oversized ones."""
-    problem = regular_file_problem(path)
-    if problem is not None:
-        raise YamlError(f"{path}: {problem}; skipped")
+    """A data file's bytes, refusing special files (never opened, so a FIFO cannot hang us) and oversized ones
+    (reading no more than the limit)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        data = read_regular(path, MAX_FILE_BYTES)
+    except NotARegularFile as exc:
+        raise YamlError(f"{path}: {exc}; skipped") from None
     except OSError as exc:
         raise YamlError(f"{path}: cannot be read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):  # swapped for something else since the check above
-            raise YamlError(f"{path}: not a regular file (a device, FIFO or socket); skipped")
-        if info.st_size > MAX_FILE_BYTES:
-            raise YamlError(
-                f"{path}: {info.st_size / 1024 / 1024:.1f} MiB is larger than the {MAX_FILE_BYTES // (1024 * 1024)} "
-                "MiB limit for a data file; split it into one file per paper"
-            )
-        data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise YamlError(f"{path}: grew past the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit while being read")
+        size = max(len(data), path.stat().st_size)
+        raise YamlError(
+            f"{path}: {size / 1024 / 1024:.1f} MiB is larger than the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit "
+            "for a data file; split it into one file per paper"
+        )
     return data
 
 
