@@ -16,6 +16,8 @@ from pruneatlas.printed import Printed
 PAPER_KEY_PATTERN = r"^[A-Z][A-Za-z]*[0-9]{4}[A-Z][A-Za-z0-9]*$"
 RESULT_ID_PATTERN = r"^[a-z0-9][a-z0-9._+-]*$"
 FIRST_YEAR, LAST_YEAR = 1940, 2100  # the years a paper file may give
+MAX_COUNT = 1_000_000  # runs of one result: a bound that keeps the count a number every table can hold
+MAX_SEED = 2**63 - 1  # seeds fit a signed 64-bit column
 
 PaperKey = Annotated[
     str,
@@ -109,7 +111,7 @@ class FlopsCost(Cost):
 
 
 class Conditions(Strict):
-    num_runs: int | None = Field(None, ge=1)
+    num_runs: int | None = Field(None, ge=1, le=MAX_COUNT)
     finetune_epochs: float | None = Field(None, ge=0)
     distillation: bool | None = None
     architecture_modified: str | None = Field(None, description="Changes beyond pruning, e.g. FC replaced by GAP")
@@ -139,7 +141,7 @@ class Provenance(Strict):
     git_sha: NonEmpty
     versions: dict[str, str]
     hardware: NonEmpty
-    seeds: list[int] = Field(min_length=1)
+    seeds: list[Annotated[int, Field(ge=0, le=MAX_SEED)]] = Field(min_length=1)
     wall_time_s: float = Field(ge=0)
     cpu_time_s: float | None = Field(None, ge=0)
     config: dict[str, object] = Field(default_factory=dict)

@@ -117,7 +117,12 @@ def _build(text: str, loader_class: type) -> Any:
                     if value in _WORDS:
                         value = _WORDS[value]
                     elif value[0] in _NUMBER_START:
-                        value = _plain(value)
+                        try:
+                            value = _plain(value)
+                        except ValueError:  # Python refuses to convert more than 4300 digits
+                            raise _Refused(
+                                f"a number of {len(value)} digits is too long to read", event.start_mark.line + 1
+                            ) from None
                 append(value)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 if event.anchor is not None or event.tag is not None:
