@@ -1,7 +1,8 @@
 """Validated data -> DuckDB, cached by a hash of everything that shapes the database.
 
 The database is written to a temporary file and renamed into place, so a failed or interrupted build
-never leaves a broken database behind, and data with errors never replaces a good build.
+never leaves a broken database behind, and data with errors never replaces a good build. The temporary
+file names its builder's PID, so the leftovers of a killed builder are removed by the next build.
 """
 
 from __future__ import annotations

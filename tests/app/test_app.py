@@ -83,3 +83,10 @@ def test_another_atlas_s_build_is_never_served(other_atlas, tmp_path: Path, monk
     at = page_app("explore").run()
     no_exceptions(at)
     assert at.error and "1 error(s)" in at.error[0].value and not at.warning
+
+
+def test_a_cache_that_is_not_a_folder_is_one_clear_error(monkeypatch) -> None:
+    monkeypatch.setenv("PRUNEATLAS_CACHE", "/dev/null")
+    at = page_app("explore").run()
+    no_exceptions(at)
+    assert at.error and "PRUNEATLAS_CACHE=/dev/null is not a folder" in at.error[0].value
