@@ -1,14 +1,14 @@
 """Validated data -> DuckDB, cached by a hash of everything that shapes the database.
 
 The database is written to a temporary file and renamed into place, so a failed or interrupted build
-never leaves a broken database behind, and data with errors never replaces a good build.
+never leaves a broken database behind, and data with errors never replaces a good build. The temporary
+file names its builder's PID, so the leftovers of a killed builder are removed by the next build.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,16 +19,18 @@ import duckdb
 import pandas as pd
 
 from pruneatlas import __version__, paths
+from pruneatlas.atomic import remove_orphans, temp_name
+from pruneatlas.data_files import NotARegularFile, find_yaml_files, read_regular
 from pruneatlas.problems import Problem
 
 if TYPE_CHECKING:
     from pruneatlas.loader import Atlas
 
 VIEW_FILES = ("results", "conflicts", "reproductions", "training_costs")
-CODE_FILES = (
-    "derive.py", "table.py", "models.py", "printed.py", "conflicts.py", "checks.py", "cost_checks.py", "rows.py",
-    "build.py",
-)  # fmt: skip
+# Modules of pruneatlas/ that cannot change what a build contains (commands, the query path, exports, the
+# scaffold). Every other module there is hashed into the build's name, so a new one is covered by default.
+NOT_SHAPING_BUILDS = frozenset({"cli.py", "sql.py", "analyses.py", "export.py", "scaffold.py", "schema_file.py"})
+BUILD_SUFFIX = ".duckdb"
 
 
 class BuildError(RuntimeError):
@@ -45,27 +47,50 @@ class BuildResult:
     timings: dict[str, float]
 
 
+class CacheUnwritable(RuntimeError):
+    """The cache folder cannot take a new build (read-only, full, or not a folder)."""
+
+
+def code_files() -> list[Path]:
+    """The modules that parse, check, derive and build: every module of the package but `NOT_SHAPING_BUILDS`."""
+    return sorted(p for p in paths.PACKAGE.glob("*.py") if p.name not in NOT_SHAPING_BUILDS)
+
+
 def _files(roots: Sequence[Path]) -> list[Path]:
-    files = [p for root in roots if root.exists() for p in sorted(root.rglob("*.yaml"))]
+    files = find_yaml_files([root for root in roots if root.is_dir()])[0]
     files += sorted(paths.SCHEMA.glob("*.yaml")) + sorted(paths.RESOURCE.rglob("*.sql"))
-    files += [paths.PACKAGE / name for name in CODE_FILES]
-    return files
+    return files + code_files()
 
 
 def input_hash(roots: Sequence[Path]) -> str:
-    """sha256 over the names and bytes of the data, vocabularies, SQL and the code that derives columns."""
+    """sha256 over the names and bytes of the data, vocabularies, SQL and the code that shapes the build."""
     digest = hashlib.sha256(__version__.encode())
     for path in _files(roots):
         digest.update(str(path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path).encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        try:
+            digest.update(read_regular(path))
+        except (OSError, NotARegularFile) as exc:  # changed under our feet; the loader will say what it is
+            digest.update(f"unreadable: {exc}".encode())
         digest.update(b"\0")
     return digest.hexdigest()
 
 
+def atlas_id(roots: Sequence[Path]) -> str:
+    """Which atlas (set of data folders) a build belongs to, so a shared cache never serves another atlas."""
+    return hashlib.sha256("\0".join(str(root.resolve()) for root in roots).encode()).hexdigest()[:8]
+
+
 def database_path(roots: Sequence[Path] | None = None) -> Path:
     """Where the build for the current inputs lives (built or not)."""
-    return paths.cache_dir() / f"atlas-{input_hash(roots or paths.data_roots())[:16]}.duckdb"
+    roots = list(roots or paths.data_roots())
+    return paths.cache_dir() / f"atlas-{atlas_id(roots)}-{input_hash(roots)[:16]}{BUILD_SUFFIX}"
+
+
+def remove_killed_builds(folder: Path) -> list[Path]:
+    """The half-written databases (and their WAL files) of builders that were killed, removed."""
+    removed = remove_orphans(folder.glob(f".build.*{BUILD_SUFFIX}"), BUILD_SUFFIX)
+    return removed + remove_orphans(folder.glob(f".build.*{BUILD_SUFFIX}.wal"), f"{BUILD_SUFFIX}.wal")
 
 
 def write_database(target: Path, atlas: Atlas) -> dict[str, float]:
@@ -87,10 +112,7 @@ def write_database(target: Path, atlas: Atlas) -> dict[str, float]:
         columns=["field", "result_a", "result_b", "value_a", "value_b"],
     )  # fmt: skip
     timings["dataframes"] = time.perf_counter() - started
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".build-", suffix=".duckdb")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
+    tmp = target.parent / temp_name("build", BUILD_SUFFIX)
     try:
         started = time.perf_counter()
         with duckdb.connect(str(tmp)) as con:
@@ -125,7 +147,7 @@ PARALLEL_ABOVE_BYTES = 8 * 1024 * 1024
 def _workers(roots: Sequence[Path]) -> int:
     """Worker processes for compiling paper files: several only when the data is large enough to repay the
     second or so it takes to start them."""
-    size = sum(p.stat().st_size for root in roots if root.exists() for p in root.rglob("*.yaml"))
+    size = sum(p.stat().st_size for p in find_yaml_files([root for root in roots if root.is_dir()])[0])
     return min(os.cpu_count() or 1, 4) if size > PARALLEL_ABOVE_BYTES else 1
 
 
@@ -133,7 +155,8 @@ def build(roots: Sequence[Path] | None = None, force: bool = False, keep: int = 
     """The database for the current inputs: reused when they are unchanged, rebuilt otherwise.
 
     The loader and its models are imported only when a build is needed, so reusing one stays cheap (the app's
-    first render).
+    first render). Raises BuildError when the data has errors and CacheUnwritable when the cache cannot take
+    the new build.
     """
     started = time.perf_counter()
     roots = list(roots or paths.data_roots())
@@ -146,38 +169,54 @@ def build(roots: Sequence[Path] | None = None, force: bool = False, keep: int = 
     timings = dict(atlas.timings)
     if atlas.errors:
         raise BuildError(atlas.errors)
-    timings |= write_database(target, atlas)
-    _prune_old_builds(target, keep)
+    try:
+        remove_killed_builds(target.parent)
+        timings |= write_database(target, atlas)
+    except (OSError, duckdb.IOException) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())
+        raise CacheUnwritable(f"cannot write a new build to {target.parent}: {reason}") from None
+    _prune_old_builds(roots, target, keep)
     return BuildResult(target, False, time.perf_counter() - started, timings)
 
 
-def _prune_old_builds(current: Path, keep: int) -> None:
-    builds = sorted(current.parent.glob("atlas-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in builds[keep:]:
+def _builds_of(roots: Sequence[Path]) -> list[Path]:
+    """This atlas's builds in the cache, newest first (one pruned meanwhile by another process left out)."""
+    dated = []
+    for path in paths.cache_dir().glob(f"atlas-{atlas_id(roots)}-*{BUILD_SUFFIX}"):
+        try:
+            dated.append((path.stat().st_mtime, path))
+        except FileNotFoundError:
+            continue
+    return [path for _, path in sorted(dated, reverse=True)]
+
+
+def _prune_old_builds(roots: Sequence[Path], current: Path, keep: int) -> None:
+    for old in _builds_of(roots)[keep:]:
         if old != current:
             old.unlink(missing_ok=True)
 
 
-def last_good_build() -> Path | None:
-    """The most recent database in the cache: what readers fall back on while the data has errors."""
-    builds = sorted(paths.cache_dir().glob("atlas-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+def last_good_build(roots: Sequence[Path] | None = None) -> Path | None:
+    """This atlas's most recent database in the cache: what readers fall back on while the data has errors
+    or the cache cannot take a new build."""
+    builds = _builds_of(list(roots or paths.data_roots()))
     return builds[0] if builds else None
 
 
-def current_or_last_good(roots: Sequence[Path] | None = None) -> tuple[Path, BuildError | None]:
-    """The build for the current inputs; if they have errors, the last good build and the error that stopped
-    the new one (raised again when there is no earlier build to fall back on)."""
+def current_or_last_good(roots: Sequence[Path] | None = None) -> tuple[Path, BuildError | CacheUnwritable | None]:
+    """The build for the current inputs; if they have errors or the cache cannot take it, the last good build
+    and what stopped the new one (raised again when there is no earlier build to fall back on)."""
     try:
         return build(roots).path, None
-    except BuildError as exc:
-        fallback = last_good_build()
+    except (BuildError, CacheUnwritable) as exc:
+        fallback = last_good_build(roots)
         if fallback is None:
             raise
         return fallback, exc
 
 
 def open_readonly(roots: Sequence[Path] | None = None) -> duckdb.DuckDBPyConnection:
-    """The current build (or the last good one while the data has errors), read-only and locked down."""
+    """The current build (or the last good one while it cannot be made), read-only and locked down."""
     import sys
 
     from pruneatlas.sql import connect_readonly

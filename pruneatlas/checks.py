@@ -229,15 +229,16 @@ def resolve_paper(
         fingerprint = result_json(resolved)
         if records is not None:
             records[result.id] = fingerprint
+        numbers = _numbers(resolved)
         if fingerprint in seen_content:
             report(result.id, "id", f"duplicate result: identical to {seen_content[fingerprint]!r} apart from its id")
-        elif (numbers := _numbers(resolved)) in seen_numbers:
+        elif numbers in seen_numbers:
             message = (
                 f"same setting, numbers and source location as {seen_numbers[numbers]!r}: the same result "
                 "entered twice under another label? (two printed rows can share numbers; then ignore this)"
             )
             problems.append(Problem(ctx.label, result.id, "id", message, "warning"))
         seen_content.setdefault(fingerprint, result.id)
-        seen_numbers.setdefault(_numbers(resolved), result.id)
+        seen_numbers.setdefault(numbers, result.id)
         resolved_results.append(resolved)
     return paper.model_copy(update={"results": resolved_results}), problems

@@ -10,7 +10,9 @@ import click
 import pandas as pd
 
 from pruneatlas import __version__, analyses, export, paths
-from pruneatlas.build import BuildError, build, open_readonly
+from pruneatlas.build import BuildError, CacheUnwritable, build, open_readonly
+from pruneatlas.models import FIRST_YEAR, LAST_YEAR
+from pruneatlas.paths import SetupError
 from pruneatlas.safe_yaml import YamlError
 from pruneatlas.sql import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryRefused, run_select
 from pruneatlas.vocab import VocabularyError
@@ -40,15 +42,33 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> object:
+        """Every command ends in one clear line and a non-zero exit on bad input or environment; the traceback
+        only with --debug (or PRUNEATLAS_DEBUG=1)."""
         try:
-            return super().invoke(ctx)
-        except (VocabularyError, YamlError) as exc:
-            raise click.ClickException(f"the vocabularies in schema/ are broken:\n{exc}") from None
+            try:
+                return super().invoke(ctx)
+            except (VocabularyError, YamlError) as exc:
+                raise click.ClickException(f"the vocabularies in schema/ are broken:\n{exc}") from None
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise click.ClickException(_one_line(exc)) from None
+
+
+def _one_line(exc: Exception) -> str:
+    """What went wrong, in one line: the message of an error we raise ourselves, the kind of any other."""
+    message = " ".join(str(exc).split())
+    if isinstance(exc, SetupError | CacheUnwritable | OSError):
+        return message or type(exc).__name__
+    return f"{type(exc).__name__}: {message} (run `pruneatlas --debug ...` for the traceback)"
 
 
 @click.group(cls=LazyGroup)
+@click.option("--debug", is_flag=True, envvar="PRUNEATLAS_DEBUG", help="Show the traceback of an unexpected error.")
 @click.version_option(package_name="pruneatlas")
-def main() -> None:
+def main(debug: bool) -> None:
     """PruneAtlas: published pruning results, checked, queryable and re-runnable."""
 
 
@@ -236,10 +256,16 @@ def release(out: Path, previous: Path | None) -> None:
         )
 
 
+def _not_blank(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not value.strip():
+        raise click.BadParameter("must not be empty")
+    return value.strip()
+
+
 @main.command()
-@click.option("--author", "first_author", required=True, help="First author, e.g. 'Song Han'.")
-@click.option("--year", type=int, required=True)
-@click.option("--title", required=True)
+@click.option("--author", "first_author", required=True, callback=_not_blank, help="First author, e.g. 'Song Han'.")
+@click.option("--year", type=click.IntRange(FIRST_YEAR, LAST_YEAR), required=True)
+@click.option("--title", required=True, callback=_not_blank)
 @click.option("--venue", default=None)
 @click.option("--url", default=None)
 def new(first_author: str, year: int, title: str, venue: str | None, url: str | None) -> None:

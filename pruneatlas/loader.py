@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 from pruneatlas import paths
 from pruneatlas.checks import FileContext, resolve_paper
 from pruneatlas.conflicts import Conflict, Facts, SettingKey, facts_for, find_conflicts
+from pruneatlas.data_files import Skipped, find_yaml_files
 from pruneatlas.models import PaperFile
 from pruneatlas.problems import WHOLE_FILE, Problem
 from pruneatlas.safe_yaml import YamlError, load_yaml_file, load_yaml_text
@@ -67,16 +68,14 @@ def display_path(path: Path) -> str:
 
 
 def discover(targets: Iterable[Path]) -> list[Path]:
-    """YAML files named directly, or found under the folders named."""
-    found: list[Path] = []
-    for target in targets:
-        if target.is_dir():
-            found.extend(sorted(p for p in target.rglob("*.yaml") if not p.name.startswith(".")))
-        elif target.exists():
-            found.append(target)
-        else:
-            raise FileNotFoundError(f"{target}: no such file or folder")
-    return found
+    """YAML files named directly, or found under the folders named (odd entries left out)."""
+    return find_yaml_files(targets)[0]
+
+
+def _skipped_problem(entry: Skipped) -> Problem:
+    """A warning naming the entry itself (not what a link points at)."""
+    shown = Path(display_path(entry.path.parent)) / entry.path.name
+    return Problem(str(shown), WHOLE_FILE, "(file)", f"{entry.reason}; skipped", "warning")
 
 
 def _is_under(path: Path, folder: Path) -> bool:
@@ -354,7 +353,7 @@ def load_atlas(
     asks for table rows instead of models, from several worker processes when the atlas is large.
     """
     vocab = vocab or load_vocabularies()
-    checked = discover(targets if targets else paths.data_roots())
+    checked, skipped = find_yaml_files(targets if targets else paths.data_roots())
     checked_set = {p.resolve() for p in checked}
     background = [
         p for p in discover(context if context is not None else paths.data_roots()) if p.resolve() not in checked_set
@@ -362,6 +361,7 @@ def load_atlas(
     files = [(p, True) for p in checked] + [(p, False) for p in background]
     outcomes, tables = compile_files(files, vocab, known_keys_of(p for p, _ in files), keep_models, with_rows, workers)
     atlas = Atlas(row_tables=tables)
+    atlas.problems.extend(_skipped_problem(entry) for entry in skipped)
     started = time.perf_counter()
     cross_file_checks(outcomes, atlas)
     for name in ("yaml_parse", "schema", "checks", "frames"):

@@ -15,6 +15,9 @@ from pruneatlas.printed import Printed
 
 PAPER_KEY_PATTERN = r"^[A-Z][A-Za-z]*[0-9]{4}[A-Z][A-Za-z0-9]*$"
 RESULT_ID_PATTERN = r"^[a-z0-9][a-z0-9._+-]*$"
+FIRST_YEAR, LAST_YEAR = 1940, 2100  # the years a paper file may give
+MAX_COUNT = 1_000_000  # runs of one result: a bound that keeps the count a number every table can hold
+MAX_SEED = 2**63 - 1  # seeds fit a signed 64-bit column
 
 PaperKey = Annotated[
     str,
@@ -108,7 +111,7 @@ class FlopsCost(Cost):
 
 
 class Conditions(Strict):
-    num_runs: int | None = Field(None, ge=1)
+    num_runs: int | None = Field(None, ge=1, le=MAX_COUNT)
     finetune_epochs: float | None = Field(None, ge=0)
     distillation: bool | None = None
     architecture_modified: str | None = Field(None, description="Changes beyond pruning, e.g. FC replaced by GAP")
@@ -166,7 +169,7 @@ class Provenance(Strict):
     git_sha: NonEmpty
     versions: dict[str, str]
     hardware: NonEmpty
-    seeds: list[int] = Field(min_length=1)
+    seeds: list[Annotated[int, Field(ge=0, le=MAX_SEED)]] = Field(min_length=1)
     wall_time_s: float = Field(ge=0)
     cpu_time_s: float | None = Field(None, ge=0)
     config: dict[str, object] = Field(default_factory=dict)
@@ -269,7 +272,7 @@ class Reference(Strict):
     """A paper cited by this file's results (method_paper) that has no paper file of its own."""
 
     title: NonEmpty
-    year: int = Field(ge=1940, le=2100)
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
     authors: list[str] = Field(default_factory=list)
     url: str | None = None
     arxiv: str | None = None
@@ -283,7 +286,7 @@ class PaperFile(Strict):
     key: PaperKey
     title: NonEmpty
     authors: list[NonEmpty] = Field(min_length=1)
-    year: int = Field(ge=1940, le=2100)
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
     venue: str | None = None
     url: str | None = None
     doi: str | None = None

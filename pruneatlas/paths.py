@@ -32,11 +32,21 @@ RESOURCE = ROOT / "resource"
 SHARED = ROOT.parent / "shared"
 
 
+class SetupError(RuntimeError):
+    """PRUNEATLAS_DATA or PRUNEATLAS_CACHE names something that cannot be used; the message says which and why."""
+
+
 def cache_dir() -> Path:
     """Where built databases live; PRUNEATLAS_CACHE overrides so tests and CI can isolate builds."""
     override = os.environ.get("PRUNEATLAS_CACHE")
     path = Path(override) if override else _default_cache()
-    path.mkdir(parents=True, exist_ok=True)
+    named = f"PRUNEATLAS_CACHE={override}" if override else f"the build cache {path}"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise SetupError(f"{named} is not a folder; point PRUNEATLAS_CACHE at a folder for the builds") from None
+    except OSError as exc:
+        raise SetupError(f"{named}: the folder cannot be created ({exc.strerror})") from None
     return path
 
 
@@ -53,10 +63,27 @@ def data_roots() -> list[Path]:
     """The folders whose YAML files make up the atlas.
 
     PRUNEATLAS_DATA (folders separated by the OS path separator) overrides, so tests and demos can point the
-    app and the CLI at a small atlas of their own.
+    app and the CLI at a small atlas of their own. Each must be an existing folder, named once and not inside
+    another (its files would be read twice).
     """
     override = os.environ.get("PRUNEATLAS_DATA")
-    if override:
-        return [Path(part).resolve() for part in override.split(os.pathsep) if part]
-    # git keeps no empty folder, so a fresh clone has no data/reproduced/ until a re-run writes one.
-    return [folder for folder in (PAPERS, REPRODUCED) if folder.is_dir()]
+    if not override:
+        # git keeps no empty folder, so a fresh clone has no data/reproduced/ until a re-run writes one.
+        return [folder for folder in (PAPERS, REPRODUCED) if folder.is_dir()]
+    parts = [part for part in override.split(os.pathsep) if part]
+    if not parts:
+        raise SetupError(f"PRUNEATLAS_DATA={override!r} names no folder (separate folders with {os.pathsep!r})")
+    roots: list[Path] = []
+    for part in parts:
+        root = Path(part).resolve()
+        if not root.is_dir():
+            reason = "is not a folder" if root.exists() else "does not exist"
+            raise SetupError(f"PRUNEATLAS_DATA: {part} {reason}")
+        for other in roots:
+            if root == other:
+                raise SetupError(f"PRUNEATLAS_DATA names {part} twice")
+            if root.is_relative_to(other) or other.is_relative_to(root):
+                inner, outer = (root, other) if root.is_relative_to(other) else (other, root)
+                raise SetupError(f"PRUNEATLAS_DATA names {inner} inside {outer}; its files would be read twice")
+        roots.append(root)
+    return roots

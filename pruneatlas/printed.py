@@ -50,7 +50,10 @@ class Printed:
         if isinstance(raw, bool):
             raise ValueError("expected a number, got a boolean")
         if isinstance(raw, int):
-            return cls(float(raw), "=", 0.5)
+            try:
+                return cls(float(raw), "=", 0.5)
+            except OverflowError:
+                raise ValueError("too large for a number (beyond 1.8e308)") from None
         if isinstance(raw, float):
             if not math.isfinite(raw):
                 raise ValueError(f"expected a finite number, got {raw}")

@@ -20,7 +20,8 @@ import pandas as pd
 import streamlit as st
 
 from pruneatlas import export, paths
-from pruneatlas.build import BuildError, build, input_hash, last_good_build
+from pruneatlas.build import BuildError, CacheUnwritable, build, input_hash, last_good_build
+from pruneatlas.paths import SetupError
 from pruneatlas.problems import Problem
 
 # The columns a results table shows first; the rest are one click away.
@@ -58,7 +59,8 @@ COLUMN_CONFIG = {
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _build_for(inputs: str) -> tuple[Path | None, list[Problem]]:
     """The build for one input hash, or the problems that stopped it (cached too, so a broken file in the data
-    costs one validation, not one per rerun)."""
+    costs one validation, not one per rerun). A cache that cannot take the build raises, uncached, so the next
+    rerun tries again."""
     try:
         return build().path, []
     except BuildError as exc:
@@ -75,25 +77,34 @@ def _problem_frame(problems: list[Problem]) -> pd.DataFrame:
 def database() -> Path:
     """The build for the current inputs, made on first start or after a data change.
 
-    When the data has errors, nothing is rebuilt (build.py never replaces a good build with a broken one): the
-    page says so, lists the errors, and shows the last good build.
+    When the data has errors or the cache cannot take a new build, nothing is rebuilt (build.py never replaces
+    a good build with a broken one): the page says why and shows this atlas's last good build.
     """
-    with st.spinner("Building the atlas from data/ ..."):
-        path, problems = _build_for(input_hash(paths.data_roots()))
-    if path is not None:
-        return path
-    fallback = last_good_build()
-    message = (
-        f"The data has {len(problems)} error(s), so the atlas was not rebuilt. Fix them with `pruneatlas validate`."
-    )
+    try:
+        roots = paths.data_roots()
+        with st.spinner("Building the atlas from data/ ..."):
+            try:
+                path, problems = _build_for(input_hash(roots))
+                why = f"The data has {len(problems)} error(s), so the atlas was not rebuilt. Fix them with "
+                why += "`pruneatlas validate`."
+            except CacheUnwritable as exc:
+                path, problems, why = None, [], f"The atlas could not be rebuilt: {exc}."
+        if path is not None:
+            return path
+        fallback = last_good_build(roots)
+    except SetupError as exc:
+        st.error(f"The atlas cannot be opened: {exc}.")
+        st.stop()
     if fallback is None:
-        st.error(message)
-        st.dataframe(_problem_frame(problems), hide_index=True)
+        st.error(why)
+        if problems:
+            st.dataframe(_problem_frame(problems), hide_index=True)
         st.stop()
     built = datetime.datetime.fromtimestamp(fallback.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-    st.warning(f"{message} Showing the last good build ({built}).")
-    with st.expander("The errors"):
-        st.dataframe(_problem_frame(problems), hide_index=True)
+    st.warning(f"{why} Showing the last good build ({built}).")
+    if problems:
+        with st.expander("The errors"):
+            st.dataframe(_problem_frame(problems), hide_index=True)
     return fallback
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from app_helpers import ROOTS, TIMEOUT_S, no_exceptions, page_app
 from streamlit.testing.v1 import AppTest
 
+from pruneatlas import build as build_module
 from pruneatlas import paths
 from pruneatlas.app import PAGES
 
@@ -45,13 +47,46 @@ def test_every_page_survives_an_empty_atlas(other_atlas, tmp_path: Path, module:
     assert not at.error
 
 
-def test_data_errors_fall_back_to_the_last_good_build(other_atlas, tmp_path: Path, monkeypatch) -> None:
-    other_atlas(*ROOTS)  # a good build in this test's cache
-    broken = tmp_path / "broken"
-    broken.mkdir()
-    (broken / "Bad2020Paper.yaml").write_text("key: Bad2020Paper\ntitle: Bad\nauthors: [A]\nyear: 2020\nresult: []\n")
-    monkeypatch.setenv("PRUNEATLAS_DATA", os.pathsep.join([*(str(r) for r in ROOTS), str(broken)]))
+def test_data_errors_fall_back_to_the_last_good_build(other_atlas, tmp_path: Path) -> None:
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    other_atlas(*ROOTS, extra)  # a good build of this atlas in this test's cache
+    (extra / "Bad2020Paper.yaml").write_text("key: Bad2020Paper\ntitle: Bad\nauthors: [A]\nyear: 2020\nresult: []\n")
     at = page_app("explore").run()
     no_exceptions(at)
     assert at.warning and "1 error(s)" in at.warning[0].value and "last good build" in at.warning[0].value
     assert len(at.dataframe[-1].value) > 0  # the rows of the last good build
+
+
+def test_a_full_cache_serves_the_last_good_build_and_says_why(other_atlas, tmp_path: Path, monkeypatch) -> None:
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    other_atlas(*ROOTS, extra)
+
+    def disk_full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(build_module, "write_database", disk_full)
+    (extra / "Empty2020Paper.yaml").write_text("key: Empty2020Paper\ntitle: Empty\nauthors: [A]\nyear: 2020\n")
+    at = page_app("explore").run()
+    no_exceptions(at)
+    assert at.warning and "No space left on device" in at.warning[0].value
+    assert "last good build" in at.warning[0].value and len(at.dataframe[-1].value) > 0
+
+
+def test_another_atlas_s_build_is_never_served(other_atlas, tmp_path: Path, monkeypatch) -> None:
+    other_atlas(*ROOTS)  # a good build of another atlas in the same cache
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "Bad2020Paper.yaml").write_text("key: Bad2020Paper\ntitle: Bad\nauthors: [A]\nyear: 2020\nresult: []\n")
+    monkeypatch.setenv("PRUNEATLAS_DATA", str(broken))
+    at = page_app("explore").run()
+    no_exceptions(at)
+    assert at.error and "1 error(s)" in at.error[0].value and not at.warning
+
+
+def test_a_cache_that_is_not_a_folder_is_one_clear_error(monkeypatch) -> None:
+    monkeypatch.setenv("PRUNEATLAS_CACHE", "/dev/null")
+    at = page_app("explore").run()
+    no_exceptions(at)
+    assert at.error and "PRUNEATLAS_CACHE=/dev/null is not a folder" in at.error[0].value
