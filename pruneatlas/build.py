@@ -24,7 +24,7 @@ from pruneatlas.problems import Problem
 if TYPE_CHECKING:
     from pruneatlas.loader import Atlas
 
-VIEW_FILES = ("results", "conflicts", "reproductions")
+VIEW_FILES = ("results", "conflicts", "reproductions", "operating_points")
 CODE_FILES = ("derive.py", "table.py", "models.py", "printed.py", "conflicts.py", "checks.py", "build.py")
 
 

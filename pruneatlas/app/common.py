@@ -198,17 +198,12 @@ def downloads(
         )  # fmt: skip
 
 
-def short_name(name: str) -> str:
-    """A vocabulary name without its parenthesised detail: 'ResNet-56 (CIFAR)' -> 'ResNet-56'."""
-    return re.sub(r"\s*\([^)]*\)", "", name).strip() or name
-
-
 def pair_label(frame: pd.DataFrame, architecture: str, dataset: str) -> str:
     """'ResNet-56 on CIFAR-10' from the vocabulary names carried by the rows (ids when absent)."""
     arch = frame.loc[frame["architecture"] == architecture, "architecture_name"].dropna()
     data = frame.loc[frame["dataset"] == dataset, "dataset_name"].dropna()
-    arch_name = short_name(arch.iloc[0]) if len(arch) else architecture
-    data_name = short_name(data.iloc[0]) if len(data) else dataset
+    arch_name = export.short_name(arch.iloc[0]) if len(arch) else architecture
+    data_name = export.short_name(data.iloc[0]) if len(data) else dataset
     return f"{arch_name} on {data_name}"
 
 
