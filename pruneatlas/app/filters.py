@@ -36,6 +36,7 @@ class FilterSpec:
     min_params_reduction: float | None = None
     min_flops_reduction: float | None = None
     text: str = ""
+    every_source: bool = False  # False: one row per published operating point (quotes of one number merged)
 
 
 def apply_filters(frame: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
@@ -50,6 +51,8 @@ def apply_filters(frame: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
         keep &= frame["year"].between(*spec.years)
     if not spec.include_sweep:
         keep &= ~frame["sweep"].fillna(False).astype(bool)
+    if not spec.every_source and "op_primary" in frame.columns:
+        keep &= frame["op_primary"].fillna(True).astype(bool)
     for column, bound in (
         ("params_reduction_pct", spec.min_params_reduction),
         ("flops_reduction_pct", spec.min_flops_reduction),
@@ -102,7 +105,14 @@ def filter_widgets(frame: pd.DataFrame, key: str, extra: bool = True) -> FilterS
         key=f"{key}-sweep",
         help="Points of a hyper-parameter grid (e.g. Gale et al.'s ResNet-50 runs), not chosen operating points.",
     )
-    spec = FilterSpec(choices=choices, structured=structured, years=years, include_sweep=include_sweep)
+    every_source = st.toggle(
+        "Every source's row",
+        key=f"{key}-every-source",
+        help="Off: one row per published operating point, however many papers quote it ('Quoted by').",
+    )
+    spec = FilterSpec(
+        choices=choices, structured=structured, years=years, include_sweep=include_sweep, every_source=every_source
+    )
     if not extra:
         return spec
     min_params = st.number_input("At least % params removed", 0.0, 100.0, 0.0, 5.0, key=f"{key}-min-params")
@@ -116,4 +126,5 @@ def filter_widgets(frame: pd.DataFrame, key: str, extra: bool = True) -> FilterS
         min_params_reduction=min_params or None,
         min_flops_reduction=min_flops or None,
         text=text,
+        every_source=every_source,
     )
