@@ -157,12 +157,21 @@ def test_pareto_front_is_computed_per_group():
     assert marked.sort_values(["g", "x"])["on_front"].tolist() == [True, True, False, True]
 
 
-def test_figure4_gives_one_bar_group_per_printed_label(small_atlas: Path):
+def test_figure4_gives_one_bar_group_per_operating_point(small_atlas: Path, write_paper: WritePaper):
     con = connect_readonly(build().path)
     bars = analyses.figure4(con, "resnet56", "cifar10")
     assert set(bars["method_label"]) == {"ResNet-56-pruned-A", "ResNet-56-pruned-B", "HRank"}
     hrank = bars.set_index("method_label").loc["HRank"]
     assert hrank["flops_reduction_pct"] == pytest.approx(50.0) and hrank["acc_drop"] == pytest.approx(0.09)
+    con.close()
+    write_paper(paper(key="Vadera2022Methods", title="Methods for pruning deep neural networks", year=2022,
+                      results=[result(id="s6-hrank", method="hrank", method_label="HRank", method_paper="Lin2020Hrank",
+                                      accuracy={"metric": "top1", "baseline": 93.26, "pruned": 92.0})])
+                )  # fmt: skip
+    con = connect_readonly(build().path)
+    every = analyses.figure4(con, "resnet56", "cifar10")
+    survey = analyses.figure4(con, "resnet56", "cifar10", survey="Vadera2022Methods")
+    assert len(every) == 4 and set(survey["method"]) == {"hrank"} and len(survey) == 2  # never averaged
 
 
 def test_cli_export_csv_carries_the_contract_columns(small_atlas: Path, tmp_path: Path):

@@ -18,12 +18,13 @@ DROP_COLOUR = "#c0392b"
 
 
 def figure4(data: pd.DataFrame, order: Sequence[str], title: str, metric: str = "top1") -> alt.LayerChart:
-    """Vadera & Ameen's Figure 4: % parameters and % FLOPs removed per method (bars), accuracy drop (line).
+    """Vadera & Ameen's Figure 4: % parameters and % FLOPs removed per operating point (bars), and its accuracy
+    drop as a dot on its own axis (dots, not a line: neighbouring bars are unrelated methods).
 
     `data` has one row per bar group with a unique `label`; `order` lists the labels left to right.
     """
     bars = data.melt(
-        id_vars=["label", "method_label", "method_paper", "sources"],
+        id_vars=["label", "method_label", "method_paper", "sources", "quoted_by", "result_ids"],
         value_vars=["params_reduction_pct", "flops_reduction_pct"],
         var_name="measure",
         value_name="reduction",
@@ -34,8 +35,8 @@ def figure4(data: pd.DataFrame, order: Sequence[str], title: str, metric: str = 
     x = alt.X(
         "label:N",
         sort=list(order),
-        title="Method (label as printed)",
-        axis=alt.Axis(labelAngle=-60, labelLimit=150, labelFontSize=10, labelOverlap=False),  # every label shown
+        title="Operating point (label as printed)",
+        axis=alt.Axis(labelAngle=-60, labelLimit=180, labelFontSize=10, labelOverlap=False),  # every label shown
     )
     reduction = (
         alt.Chart(bars)
@@ -55,21 +56,23 @@ def figure4(data: pd.DataFrame, order: Sequence[str], title: str, metric: str = 
                 alt.Tooltip("measure:N", title="Measure"),
                 alt.Tooltip("reduction:Q", title="Reduction (%)", format=".1f"),
                 alt.Tooltip("method_paper:N", title="Method paper"),
-                alt.Tooltip("sources:Q", title="Sources averaged"),
+                alt.Tooltip("quoted_by:N", title="Quoted by"),
             ],
         )
     )
-    drop_axis = alt.Y("acc_drop:Q", title=f"Accuracy drop ({metric}, pp)", axis=alt.Axis(titleColor=DROP_COLOUR))
-    drop_data = data.dropna(subset=["acc_drop"])
+    drop_axis = alt.Y(
+        "acc_drop:Q", title=f"Accuracy drop ({metric}, pp; dots)", axis=alt.Axis(titleColor=DROP_COLOUR, orient="right")
+    )
     drop = (
-        alt.Chart(drop_data)
-        .mark_line(color=DROP_COLOUR, point=alt.OverlayMarkDef(color=DROP_COLOUR, size=50))
+        alt.Chart(data.dropna(subset=["acc_drop"]))
+        .mark_point(color=DROP_COLOUR, filled=True, size=70, shape="diamond")
         .encode(
             x=x,
             y=drop_axis,
             tooltip=[
                 alt.Tooltip("method_label:N", title="Method"),
                 alt.Tooltip("acc_drop:Q", title="Accuracy drop (pp)", format=".2f"),
+                alt.Tooltip("sources:Q", title="Quoted by (sources)"),
                 alt.Tooltip("result_ids:N", title="Rows"),
             ],
         )
