@@ -15,6 +15,8 @@ alt.data_transformers.disable_max_rows()
 
 REDUCTION_COLOURS = {"Parameters removed": "#4c78a8", "FLOPs removed": "#f58518"}
 DROP_COLOUR = "#c0392b"
+GUIDE_COLOUR = "#8c8c8c"  # mid grey: visible on the light and the dark theme, unlike black
+THRESHOLD_COLOUR = "#e45756"
 
 
 def figure4(data: pd.DataFrame, order: Sequence[str], title: str, metric: str = "top1") -> alt.LayerChart:
@@ -97,8 +99,11 @@ POINT_TOOLTIP = [
 ]
 
 
-def frontier(points: pd.DataFrame, x: str, colour: str, title: str) -> alt.LayerChart:
-    """Every point coloured by `colour`; the Pareto front (`on_front`, computed elsewhere) drawn as a line."""
+def frontier(
+    points: pd.DataFrame, x: str, colour: str, title: str, max_drop: float | None = None, min_x: float | None = None
+) -> alt.LayerChart:
+    """Every point coloured by `colour`; the Pareto front (`on_front`, computed elsewhere) drawn as a line; the
+    thresholds `max_drop` and `min_x` as dashed guides. Mid-tone colours only: they read on light and dark themes."""
     base = alt.Chart(points).encode(
         x=alt.X(f"{x}:Q", title=AXIS_TITLES[x], scale=alt.Scale(domain=[0, 100])),
         y=alt.Y("acc_drop:Q", title=AXIS_TITLES["acc_drop"]),
@@ -121,11 +126,18 @@ def frontier(points: pd.DataFrame, x: str, colour: str, title: str) -> alt.Layer
     )
     front = (
         alt.Chart(points[points["on_front"]].sort_values(x))
-        .mark_line(color="black", strokeDash=[5, 3], interpolate="step-after")
+        .mark_line(color=GUIDE_COLOUR, strokeDash=[5, 3], interpolate="step-after")
         .encode(x=f"{x}:Q", y="acc_drop:Q", order=f"{x}:Q")
     )
-    zero = alt.Chart(pd.DataFrame({"acc_drop": [0.0]})).mark_rule(color="grey", opacity=0.5).encode(y="acc_drop:Q")
-    return alt.layer(zero, front, dots).properties(title=alt.TitleParams(title, anchor="start"), height=420)
+    zero = alt.Chart(pd.DataFrame({"acc_drop": [0.0]})).mark_rule(color=GUIDE_COLOUR, opacity=0.5)
+    layers = [zero.encode(y="acc_drop:Q"), front]
+    if max_drop is not None:
+        rule = alt.Chart(pd.DataFrame({"acc_drop": [max_drop]})).mark_rule(color=THRESHOLD_COLOUR, strokeDash=[6, 4])
+        layers.append(rule.encode(y="acc_drop:Q", tooltip=[alt.Tooltip("acc_drop:Q", title="Drop at most (pp)")]))
+    if min_x is not None:
+        rule = alt.Chart(pd.DataFrame({x: [min_x]})).mark_rule(color=THRESHOLD_COLOUR, strokeDash=[6, 4])
+        layers.append(rule.encode(x=f"{x}:Q", tooltip=[alt.Tooltip(f"{x}:Q", title="At least (%)", format=".1f")]))
+    return alt.layer(*layers, dots).properties(title=alt.TitleParams(title, anchor="start"), height=420)
 
 
 def baseline_drift(baselines: pd.DataFrame, metric: str, title: str) -> alt.LayerChart:
