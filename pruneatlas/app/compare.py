@@ -9,11 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from pruneatlas import analyses
-from pruneatlas.app import charts, common
+from pruneatlas.app import charts, common, url_state
 
 SURVEY_PANELS = [("alexnet", "imagenet"), ("resnet50", "imagenet"), ("resnet56", "cifar10"), ("vgg16-cifar", "cifar10")]
 SURVEY_KEY = "Vadera2022Methods"  # the survey whose Figure 4 this page redraws; its rows name each panel's methods
 METHOD_SCOPES = {"survey": "The survey's methods", "all": "Every method"}
+URL_KEYS = {"cmp-metric": object, "cmp-sort": object, "cmp-scope": object, "cmp-sweep": object, "cmp-search": object,
+            "cmp-limit": object, "cmp-page": object, "cmp-pairs": list}  # fmt: skip
 DEFAULT_LIMIT = 20  # the survey's panels show about a dozen methods; more bars than this cannot be read
 SORTS = {
     "flops_reduction_pct": "FLOPs removed (most first)",
@@ -146,23 +148,28 @@ def render() -> None:
         "Figure 4, with the methods the survey names in each."
     )
     metrics = sorted(frame["norm_metric"].dropna().unique()) or ["top1"]
+    default_metric = "top1" if "top1" in metrics else metrics[0]
+    url_state.restore(URL_KEYS, {"cmp-metric": default_metric, "cmp-limit": DEFAULT_LIMIT})
+    url_state.valid("cmp-metric", metrics, default_metric)
+    url_state.valid("cmp-sort", list(SORTS), next(iter(SORTS)))
+    url_state.valid("cmp-scope", list(METHOD_SCOPES), next(iter(METHOD_SCOPES)))
     c1, c2, c3, c4 = st.columns([1, 2, 2, 1])
-    metric = c1.selectbox("Metric", metrics, index=metrics.index("top1") if "top1" in metrics else 0, key="cmp-metric")
+    metric = c1.selectbox("Metric", metrics, key="cmp-metric")
     sort_by = c2.selectbox("Sort bars by", list(SORTS), format_func=SORTS.get, key="cmp-sort")
     scope = c3.radio("Methods", list(METHOD_SCOPES), format_func=METHOD_SCOPES.get, horizontal=True, key="cmp-scope")
     sweep = c4.toggle("Include sweep rows", key="cmp-sweep")
     c5, c6, c7 = st.columns([3, 1, 1])
     search = c5.text_input("Search methods", key="cmp-search", placeholder="label, method or paper, e.g. ThiNet")
-    limit = c6.number_input("Bars per panel", 1, 500, DEFAULT_LIMIT, 5, key="cmp-limit")
-    page = c7.number_input("Page", 1, 1000, 1, 1, key="cmp-page")
+    limit = c6.number_input("Bars per panel", min_value=1, max_value=500, step=5, key="cmp-limit")
+    page = c7.number_input("Page", min_value=1, max_value=1000, step=1, key="cmp-page")
     options = _pairs(frame, metric)
+    if "cmp-pairs" not in st.session_state:
+        st.session_state["cmp-pairs"] = [p for p in SURVEY_PANELS if p in options]
+    url_state.valid("cmp-pairs", options)
     chosen = st.multiselect(
-        "Architecture and dataset",
-        options,
-        default=[p for p in SURVEY_PANELS if p in options],
-        format_func=lambda p: common.pair_option(frame, *p),
-        key="cmp-pairs",
+        "Architecture and dataset", options, format_func=lambda p: common.pair_option(frame, *p), key="cmp-pairs"
     )
+    url_state.publish(URL_KEYS)
     if not chosen:
         st.info("Choose at least one architecture and dataset.")
         return

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
+from pruneatlas.app import url_state
+
 # (column, label) of the multiselect filters, in the order they are shown.
 CHOICE_FILTERS: tuple[tuple[str, str], ...] = (
     ("architecture", "Architecture"),
@@ -81,24 +83,38 @@ def display_names(frame: pd.DataFrame, column: str) -> dict[str, str]:
     return {ident: f"{name} ({ident})" for ident, name in zip(pairs[column], pairs[name_column], strict=True)}
 
 
+def filter_keys(key: str, extra: bool = True) -> dict[str, type]:
+    """The widget keys `filter_widgets` draws under `key`, with the shape of their values (for the URL)."""
+    keys: dict[str, type] = {f"{key}-{column}": list for column, _ in CHOICE_FILTERS}
+    keys |= {f"{key}-structured": object, f"{key}-years": tuple, f"{key}-sweep": object, f"{key}-every-source": object}
+    if extra:
+        keys |= {f"{key}-min-params": object, f"{key}-min-flops": object, f"{key}-text": object}
+    return keys
+
+
 def filter_widgets(frame: pd.DataFrame, key: str, extra: bool = True) -> FilterSpec:
-    """Widgets for every filter (in the current container); `key` keeps pages' choices apart."""
+    """Widgets for every filter (in the current container); `key` keeps pages' choices apart. Their values come
+    from `url_state.restore` (the URL or this session), so no widget here sets a default of its own."""
     choices = {}
     for column, label in CHOICE_FILTERS:
         names = display_names(frame, column)
+        options = _options(frame, column)
+        url_state.valid(f"{key}-{column}", options)
         picked = st.multiselect(
             label,
-            _options(frame, column),
+            options,
             key=f"{key}-{column}",
             placeholder="any",
             format_func=lambda v, names=names: names.get(v, v),
         )
         choices[column] = tuple(picked)
+    url_state.valid(f"{key}-structured", list(STRUCTURED_CHOICES), "any")
     structured = st.radio("Structured", STRUCTURED_CHOICES, horizontal=True, key=f"{key}-structured")
     years = None
     if len(frame) and frame["year"].nunique() > 1:
         low, high = int(frame["year"].min()), int(frame["year"].max())
-        years = st.slider("Year", low, high, (low, high), key=f"{key}-years")
+        url_state.within(f"{key}-years", low, high)
+        years = st.slider("Year", low, high, key=f"{key}-years")
     sweep_rows = int(frame["sweep"].fillna(False).astype(bool).sum()) if len(frame) else 0
     include_sweep = st.toggle(
         f"Include sweep rows ({sweep_rows})",
@@ -115,8 +131,10 @@ def filter_widgets(frame: pd.DataFrame, key: str, extra: bool = True) -> FilterS
     )
     if not extra:
         return spec
-    min_params = st.number_input("At least % params removed", 0.0, 100.0, 0.0, 5.0, key=f"{key}-min-params")
-    min_flops = st.number_input("At least % FLOPs removed", 0.0, 100.0, 0.0, 5.0, key=f"{key}-min-flops")
+    min_params = st.number_input("At least % params removed", min_value=0.0, max_value=100.0, step=5.0,
+                                 key=f"{key}-min-params")  # fmt: skip
+    min_flops = st.number_input("At least % FLOPs removed", min_value=0.0, max_value=100.0, step=5.0,
+                                key=f"{key}-min-flops")  # fmt: skip
     text = st.text_input("Search label, paper key or title", key=f"{key}-text")
     return FilterSpec(
         choices=choices,

@@ -11,13 +11,16 @@ import pandas as pd
 import streamlit as st
 
 from pruneatlas import analyses
-from pruneatlas.app import charts, common
+from pruneatlas.app import charts, common, url_state
 from pruneatlas.app.filters import STRUCTURED_CHOICES, FilterSpec, apply_filters
 
 X_CHOICES = {"flops_reduction_pct": "FLOPs removed", "params_reduction_pct": "Parameters removed"}
 RATIO_NAMES = {"flops_reduction_pct": "FLOP speed-up", "params_reduction_pct": "compression"}
 COLOUR_CHOICES = {"category": "Category", "method": "Method", "granularity": "Granularity", "structured": "Structured"}
 DEFAULT_PAIR = ("resnet56", "cifar10")
+URL_KEYS = {"front-pair": tuple, "front-metric": object, "front-sweep": object, "front-structured": object,
+            "front-granularity": list, "front-source": list, "front-years": tuple, "front-x": object,
+            "front-colour": object, "front-max-drop": object, "front-min-ratio": object}  # fmt: skip
 SHORTLIST_COLUMNS = ["method_name", "method_label", "paper_key", "year", "granularity", "acc_drop", "reduction",
                      "ratio", "baseline_norm", "pruned_norm", "op_quoted_by", "locator", "result_id"]  # fmt: skip
 
@@ -76,17 +79,19 @@ def _pairs(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
 def _filters(rows: pd.DataFrame, sweep: bool) -> FilterSpec:
     """Structured or not, granularity, year and source kind for the chosen pair (one row per operating point)."""
     c1, c2, c3, c4 = st.columns([1.3, 1.5, 1.5, 1.5])
+    url_state.valid("front-structured", list(STRUCTURED_CHOICES), "any")
     structured = c1.radio("Structured", STRUCTURED_CHOICES, horizontal=True, key="front-structured")
-    granularity = c2.multiselect(
-        "Granularity", sorted(rows["granularity"].dropna().unique()), key="front-granularity", placeholder="any"
-    )
-    kinds = c3.multiselect(
-        "Source kind", sorted(rows["source_kind"].dropna().unique()), key="front-source", placeholder="any"
-    )
+    granularities = sorted(rows["granularity"].dropna().unique())
+    url_state.valid("front-granularity", granularities)
+    granularity = c2.multiselect("Granularity", granularities, key="front-granularity", placeholder="any")
+    kinds_offered = sorted(rows["source_kind"].dropna().unique())
+    url_state.valid("front-source", kinds_offered)
+    kinds = c3.multiselect("Source kind", kinds_offered, key="front-source", placeholder="any")
     years = None
     if rows["year"].nunique() > 1:
         low, high = int(rows["year"].min()), int(rows["year"].max())
-        years = c4.slider("Year", low, high, (low, high), key="front-years")
+        url_state.within("front-years", low, high)
+        years = c4.slider("Year", low, high, key="front-years")
     return FilterSpec(
         choices={"granularity": tuple(granularity), "source_kind": tuple(kinds)},
         structured=structured,
@@ -105,28 +110,32 @@ def render() -> None:
     if not pairs:
         st.info("No published results yet.")
         return
+    default_pair = DEFAULT_PAIR if DEFAULT_PAIR in pairs else pairs[0]
+    url_state.restore(URL_KEYS, {"front-pair": default_pair, "front-max-drop": 1.0, "front-min-ratio": 2.0})
+    url_state.valid("front-pair", pairs, default_pair)
     c1, c2, c3 = st.columns([2, 1, 1])
     pair = c1.selectbox(
         "Architecture and dataset",
         pairs,
-        index=pairs.index(DEFAULT_PAIR) if DEFAULT_PAIR in pairs else 0,
         format_func=lambda p: f"{common.pair_option(frame, *p)} ({counts[p]} rows)",
         key="front-pair",
     )
     pair_rows = published[(published["architecture"] == pair[0]) & (published["dataset"] == pair[1])]
     metrics = sorted(pair_rows["norm_metric"].dropna().unique())
-    metric = c2.selectbox(
-        "Metric", metrics, index=metrics.index("top1") if "top1" in metrics else 0, key="front-metric"
-    )
+    url_state.valid("front-metric", metrics, "top1" if "top1" in metrics else metrics[0])
+    metric = c2.selectbox("Metric", metrics, key="front-metric")
     sweep = c3.toggle("Include sweep rows", key="front-sweep")
     rows = apply_filters(panel_rows(pair_rows, *pair, metric, sweep), _filters(pair_rows, sweep))
     c4, c5, c6, c7 = st.columns([1.4, 1.6, 1, 1])
+    url_state.valid("front-x", list(X_CHOICES), next(iter(X_CHOICES)))
+    url_state.valid("front-colour", list(COLOUR_CHOICES), next(iter(COLOUR_CHOICES)))
     x = c4.radio("Reduction", list(X_CHOICES), format_func=X_CHOICES.get, horizontal=True, key="front-x")
     colour = c5.radio("Colour by", list(COLOUR_CHOICES), format_func=COLOUR_CHOICES.get, horizontal=True,
                       key="front-colour")  # fmt: skip
-    max_drop = c6.number_input("Drop at most (pp)", -10.0, 100.0, 1.0, 0.25, key="front-max-drop")
-    min_ratio = c7.number_input(f"{RATIO_NAMES[x].capitalize()} at least (x)", 1.0, 1000.0, 2.0, 0.25,
-                                key="front-min-ratio")  # fmt: skip
+    max_drop = c6.number_input("Drop at most (pp)", min_value=-10.0, max_value=100.0, step=0.25, key="front-max-drop")
+    min_ratio = c7.number_input(f"{RATIO_NAMES[x].capitalize()} at least (x)", min_value=1.0, max_value=1000.0,
+                                step=0.25, key="front-min-ratio")  # fmt: skip
+    url_state.publish(URL_KEYS)
     title = common.pair_label(frame, *pair)
     points = frontier_points(rows, x)
     if points.empty:
