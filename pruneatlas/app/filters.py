@@ -70,8 +70,23 @@ def apply_filters(frame: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
     return frame[keep]
 
 
-def _options(frame: pd.DataFrame, column: str) -> list[str]:
-    return sorted(str(v) for v in frame[column].dropna().unique())
+def exact_first(options: list[str], labels: dict[str, str]) -> list[str]:
+    """`options` in order, except that an option comes before every other whose label contains its id: the
+    filter keeps this order, so typing "resnet56" and Enter picks ResNet-56, not a label that merely contains it."""
+    ordered = list(options)
+    for option in options:
+        needle = option.lower()
+        containing = [
+            i for i, other in enumerate(ordered) if other != option and needle in labels.get(other, other).lower()
+        ]
+        if containing and containing[0] < ordered.index(option):
+            ordered.remove(option)
+            ordered.insert(containing[0], option)
+    return ordered
+
+
+def _options(frame: pd.DataFrame, column: str, labels: dict[str, str] | None = None) -> list[str]:
+    return exact_first(sorted(str(v) for v in frame[column].dropna().unique()), labels or {})
 
 
 def display_names(frame: pd.DataFrame, column: str) -> dict[str, str]:
@@ -98,7 +113,7 @@ def filter_widgets(frame: pd.DataFrame, key: str, extra: bool = True) -> FilterS
     choices = {}
     for column, label in CHOICE_FILTERS:
         names = display_names(frame, column)
-        options = _options(frame, column)
+        options = _options(frame, column, names)
         url_state.valid(f"{key}-{column}", options)
         picked = st.multiselect(
             label,
@@ -106,6 +121,7 @@ def filter_widgets(frame: pd.DataFrame, key: str, extra: bool = True) -> FilterS
             key=f"{key}-{column}",
             placeholder="any",
             format_func=lambda v, names=names: names.get(v, v),
+            filter_mode="contains",  # typed text must appear as typed: "cifar10" is not "c...i...f...a...r...1...0"
         )
         choices[column] = tuple(picked)
     url_state.valid(f"{key}-structured", list(STRUCTURED_CHOICES), "any")

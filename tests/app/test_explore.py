@@ -108,3 +108,12 @@ def test_accuracy_columns_read_higher_is_better_and_keep_the_printed_value(atlas
     at.multiselect(key="explore-columns").set_value(["metric", "pruned_acc"]).run()
     row = _table(at).set_index("result_id").loc["Alpha2017Fixture/t2-resnet56-a"]
     assert row["metric"] == "top1_err" and row["pruned_norm"] == 100 - row["pruned_acc"]
+
+
+def test_exact_matches_come_first_in_the_choice_filters() -> None:
+    from pruneatlas.app.filters import exact_first
+
+    labels = {"edsr-f256-r16": "EDSR (edsr-f256-r16)", "preresnet56": "PreResNet-56 (preresnet56)",
+              "resnet56": "ResNet-56 (resnet56)", "cifar10": "CIFAR-10 (cifar10)",
+              "cifar100": "CIFAR-100 (cifar100)"}  # fmt: skip
+    assert exact_first(sorted(labels), labels) == ["cifar10", "cifar100", "edsr-f256-r16", "resnet56", "preresnet56"]
