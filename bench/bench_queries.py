@@ -82,6 +82,10 @@ def main() -> None:
         with duckdb.connect(str(database)) as writer:
             writer.register("frame", frame)
             writer.execute("CREATE TABLE results AS SELECT * FROM frame")
+            writer.execute(  # synthetic rows are each their own operating point (no two papers quote one)
+                "CREATE VIEW results_points AS SELECT *, method_paper AS paper_key, TRUE AS op_primary, "
+                "1 AS op_sources, method_paper AS op_quoted_by, result_id AS op_result_ids FROM results"
+            )
             writer.execute("CHECKPOINT")
         with connect_readonly(database) as con:
             run_cases(con, frame, args.rows, args.repeat)

@@ -104,11 +104,17 @@ def figure4(
     dataset: str,
     metric: str = "top1",
     include_sweep: bool = False,
-    source: str = "results",
+    source: str = "results_points",
+    survey: str | None = None,
 ) -> pd.DataFrame:
-    """One bar group per printed method label: % params and % FLOPs removed, and the accuracy drop."""
+    """One bar group per published operating point: % params and % FLOPs removed, and the accuracy drop.
+
+    `source` needs the operating-point columns (`results_points`); with `survey` (a paper key), only the
+    methods that paper names for this architecture and dataset.
+    """
     sql = load_sql("analyses/figure4").format(source=source)
-    params = {"architecture": architecture, "dataset": dataset, "metric": metric, "include_sweep": include_sweep}
+    params = {"architecture": architecture, "dataset": dataset, "metric": metric, "include_sweep": include_sweep,
+              "survey": survey}  # fmt: skip
     return con.execute(sql, params).df()
 
 

@@ -14,7 +14,7 @@ from pruneatlas.build import BuildError, CacheUnwritable, build, open_readonly
 from pruneatlas.models import FIRST_YEAR, LAST_YEAR
 from pruneatlas.paths import SetupError
 from pruneatlas.safe_yaml import YamlError
-from pruneatlas.sql import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryRefused, run_select
+from pruneatlas.sql import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryRefused, load_sql, run_select
 from pruneatlas.vocab import VocabularyError
 
 pd.set_option("display.width", 200)
@@ -183,16 +183,36 @@ def pivot(rows: str, cols: str, value: str, where: str | None, fmt: str) -> None
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @click.option("--where", default=None, help="SQL condition on the table, e.g. \"architecture = 'resnet56'\".")
 @click.option("--table", type=click.Choice(["results", "papers", "conflicts", "reproductions"]), default="results")
-def export_command(fmt: str, output: Path, where: str | None, table: str) -> None:
-    """Write rows as CSV, Parquet, JSON, or a LaTeX table (with its .bib) / BibTeX for the cited papers."""
+@click.option("--sort", "sort", multiple=True, help="Column to sort by, '-column' for descending; repeatable.")
+@click.option(
+    "--points/--every-source", "points", default=None,
+    help="One row per published operating point (the default for latex and bibtex), or every source's row (the "
+    "default for csv, parquet and json, so an export imports back without loss; `op_primary` marks the points).",
+)  # fmt: skip
+def export_command(
+    fmt: str, output: Path, where: str | None, table: str, sort: tuple[str, ...], points: bool | None
+) -> None:
+    """Write rows as CSV, Parquet, JSON, or a LaTeX table (with its .bib) / BibTeX for the cited papers.
+
+    LaTeX prints one row per published operating point (quotes of one number merged, citing every quoting
+    paper), accuracy as higher-is-better, grouped by architecture, dataset and metric, in --sort order.
+    """
     con = _open()
-    sql = f"SELECT * FROM {table}" + (f" WHERE {where}" if where else "")
+    one_per_point = table == "results" and (points if points is not None else fmt in ("latex", "bibtex"))
+    conditions = [f"({where})"] if where else []
+    if one_per_point:  # a join: ordered by id, where every row comes in the stored order
+        conditions.append("op_primary")
+    sql = f"SELECT * FROM {'results_points' if one_per_point else table}"
+    sql += f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    sql += " ORDER BY result_id" if one_per_point else ""
     try:
         frame, _ = run_select(con, sql, row_cap=10**9, timeout_s=120)  # type: ignore[arg-type]
         papers = con.sql("SELECT * FROM papers").df()  # type: ignore[attr-defined]
-    except QueryRefused as exc:
+        version = con.execute(load_sql("analyses/version")).fetchall()[0][0]  # type: ignore[attr-defined]
+        frame = export.sort_frame(frame, sort)
+    except (QueryRefused, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
-    written = export.write(frame, fmt, output, papers)
+    written = export.write(frame, fmt, output, papers, filters=where, version=version)
     click.echo(f"wrote {len(frame)} row(s) to {', '.join(str(p) for p in written)}")
 
 
@@ -200,8 +220,6 @@ def export_command(fmt: str, output: Path, where: str | None, table: str) -> Non
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 def stats(fmt: str) -> None:
     """Coverage: published operating points, papers, post-2019 share, Figure-4 panels, re-runs, conflicts."""
-    from pruneatlas.sql import load_sql
-
     _echo_frame(_open().execute(load_sql("analyses/coverage")).df(), fmt)  # type: ignore[attr-defined]
 
 

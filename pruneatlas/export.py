@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from pruneatlas import bibentry
 from pruneatlas.atomic import atomic_write_bytes
+from pruneatlas.latex_text import latex_text, latex_unicode
 from pruneatlas.neutralise import bibtex_entry, spreadsheet_safe
+from pruneatlas.vocab import Metric, load_vocabularies
 
 FORMATS = ("csv", "parquet", "json", "latex", "bibtex")
-LATEX_COLUMNS = {
-    "method_label": "Method",
-    "architecture": "Architecture",
-    "dataset": "Dataset",
-    "baseline_acc": "Base (\\%)",
-    "pruned_acc": "Pruned (\\%)",
-    "acc_drop": "$\\Delta$ (pp)",
-    "params_reduction_pct": "Params $\\downarrow$ (\\%)",
-    "flops_reduction_pct": "FLOPs $\\downarrow$ (\\%)",
-}
-_LATEX_SPECIAL = re.compile(r"([&%$#_{}~^\\])")
+PREAMBLE = "% Needs \\usepackage{booktabs,longtable} in the preamble; cite keys resolve with the .bib beside this file."
+COLUMNS = ("Method", "Base", "Pruned", "Drop", "Params $\\downarrow$ (\\%)", "FLOPs $\\downarrow$ (\\%)", "Quoted in")
+_CITATION = re.compile(r"\s*(\[[^\]]*\]|\([^()]*et al\.?[^()]*\))")
+_OURS = re.compile(r"\s*\(?\b(ours|our)\b\)?\s*", re.IGNORECASE)
 
 
 def to_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
@@ -52,38 +49,109 @@ def read_table(path: Path) -> pd.DataFrame:
     raise ValueError(f"{path}: cannot tell the format from the extension (.csv, .parquet, .json)")
 
 
-def _latex_escape(text: str) -> str:
-    replaced = _LATEX_SPECIAL.sub(lambda m: "\\textbackslash{}" if m.group(1) == "\\" else "\\" + m.group(1), text)
-    return replaced.replace("\\~", "\\textasciitilde{}").replace("\\^", "\\textasciicircum{}")
+def short_name(name: str) -> str:
+    """A vocabulary name without its parenthesised detail: 'ResNet-56 (CIFAR)' -> 'ResNet-56'."""
+    return re.sub(r"\s*\([^)]*\)", "", name).strip() or name
 
 
-def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+@functools.cache
+def _metrics() -> dict[str, Metric]:
+    return load_vocabularies().metrics.by_id
+
+
+def number(value: object, digits: int = 2) -> str:
+    """A number as a table prints it: fixed digits, '--' when missing, never '-0.00'."""
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
         return "--"
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return _latex_escape(str(value))
+    text = f"{float(value):.{digits}f}"  # type: ignore[arg-type]
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
-def to_latex(frame: pd.DataFrame, caption: str = "Published pruning results (PruneAtlas).") -> str:
-    """A booktabs table; each row cites the paper the number was read from (its BibTeX key)."""
-    columns = [c for c in LATEX_COLUMNS if c in frame.columns]
-    header = " & ".join([LATEX_COLUMNS[c] for c in columns] + ["Source"])
-    lines = [
-        "\\begin{table}[t]",
-        "\\centering",
-        f"\\caption{{{_latex_escape(caption)}}}",
-        f"\\begin{{tabular}}{{{'l' * 3 + 'r' * (len(columns) - 3) + 'l'}}}",
-        "\\toprule",
-        header + " \\\\",
-        "\\midrule",
+def method_cell(row: dict) -> str:
+    """The method's name with the label the paper printed when it says more ('Ours w/o SL'), citing the method."""
+    name = short_name(str(row.get("method_name") or row.get("method") or ""))
+    label = _CITATION.sub("", str(row.get("method_label") or "")).strip()
+    label = _OURS.sub(" ", label).strip(" -()") if _OURS.search(label) else label
+    text = name if not label or label.lower() in name.lower() else f"{name} ({label})"
+    cite = row.get("method_paper") or row["paper_key"]
+    return f"{latex_text(text)} \\cite{{{cite}}}"
+
+
+def quoted_cell(row: dict) -> str:
+    """The papers a number was read from, when that is not (only) the method's own paper."""
+    quoting = str(row.get("op_quoted_by") or row["paper_key"]).split(", ")
+    others = [k for k in quoting if k != (row.get("method_paper") or row["paper_key"])]
+    return f"\\cite{{{','.join(others)}}}" if others else "--"
+
+
+def group_heading(row: dict) -> str:
+    """'ResNet-56 on CIFAR-10: Top-1 accuracy (%, higher is better; drop = baseline - pruned)'."""
+    metric_id = str(row.get("norm_metric") or row.get("metric"))
+    metric = _metrics().get(metric_id)
+    higher = metric.higher_is_better if metric else True
+    unit = metric.unit if metric else ""
+    direction = (
+        "higher is better; drop = baseline $-$ pruned" if higher else "lower is better; drop = pruned $-$ baseline"
+    )
+    arch = short_name(str(row.get("architecture_name") or row["architecture"]))
+    data = short_name(str(row.get("dataset_name") or row["dataset"]))
+    what = latex_text(metric.name if metric else metric_id)
+    return f"\\textbf{{{latex_text(arch)} on {latex_text(data)}}}: {what} ({latex_text(unit)}, {direction})"
+
+
+def latex_row(row: dict) -> list[str]:
+    """One operating point's cells: accuracy in the higher-is-better form (top-1 error read as accuracy)."""
+    return [
+        method_cell(row),
+        number(row.get("baseline_norm")),
+        number(row.get("pruned_norm")),
+        number(row.get("acc_drop")),
+        number(row.get("params_reduction_pct"), 1),
+        number(row.get("flops_reduction_pct"), 1),
+        quoted_cell(row),
     ]
+
+
+def sort_frame(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Rows ordered by `keys` ('acc_drop' ascending, '-flops_reduction_pct' descending), missing values last."""
+    columns = [k.removeprefix("-") for k in keys]
+    unknown = [c for c in columns if c not in frame.columns]
+    if unknown:
+        raise ValueError(f"cannot sort by {', '.join(unknown)}: no such column; choose from {', '.join(frame.columns)}")
+    if not keys:
+        return frame
+    return frame.sort_values(
+        columns, ascending=[not k.startswith("-") for k in keys], na_position="last", kind="stable"
+    )
+
+
+def to_latex(
+    frame: pd.DataFrame, caption: str = "Published pruning results.", filters: str | None = None,
+    version: str | None = None,
+) -> str:  # fmt: skip
+    """A booktabs longtable, grouped by architecture, dataset and metric in the rows' order; each row cites the
+    method's paper and the papers that quote the number. Accuracy reads higher-is-better (error as accuracy)."""
+    groups: dict[tuple, list[dict]] = {}
     for row in frame.to_dict("records"):
-        cite = f"\\cite{{{row['paper_key']}}}"
-        if row.get("method_paper") and row["method_paper"] != row["paper_key"]:
-            cite = f"\\cite{{{row['method_paper']}}} via {cite}"
-        lines.append(" & ".join([_cell(row.get(c)) for c in columns] + [cite]) + " \\\\")
-    lines += ["\\bottomrule", "\\end{tabular}", "\\end{table}", ""]
+        group = (row.get("architecture"), row.get("dataset"), row.get("norm_metric") or row.get("metric"))
+        groups.setdefault(group, []).append(row)
+    text = caption + (f" Filters: {filters}." if filters else "")
+    text += f" {len(frame)} operating point(s)" + (f"; PruneAtlas {version}." if version else ".")
+    header = " & ".join(COLUMNS) + " \\\\"
+    lines = [
+        PREAMBLE,
+        f"\\begin{{longtable}}{{l{'r' * (len(COLUMNS) - 2)}l}}",
+        f"\\caption{{{latex_text(text)}}}\\label{{tab:pruneatlas}} \\\\",
+        "\\toprule", header, "\\midrule", "\\endfirsthead",
+        "\\toprule", header, "\\midrule", "\\endhead",
+        "\\bottomrule", "\\endfoot",
+    ]  # fmt: skip
+    for index, rows in enumerate(groups.values()):
+        if index:
+            lines.append("\\midrule")
+        lines.append(f"\\multicolumn{{{len(COLUMNS)}}}{{l}}{{{group_heading(rows[0])}}} \\\\")
+        lines += [" & ".join(latex_row(row)) + f" \\\\ % {row.get('result_id', '')}" for row in rows]
+    lines += ["\\end{longtable}", ""]
     return "\n".join(lines)
 
 
@@ -92,12 +160,14 @@ def _with_key(bibtex: str, key: str) -> str:
     return re.sub(r"^(\s*@\w+\s*\{)\s*[^,\s]*\s*,", lambda m: f"{m.group(1)}{key},", bibtex.strip(), count=1)
 
 
-def _generated(key: str, record: dict) -> str:
-    fields = {"title": record.get("title"), "author": " and ".join(record.get("authors", [])) or None,
-              "year": record.get("year"), "journal": record.get("venue"), "url": record.get("url"),
-              "doi": record.get("doi"), "eprint": record.get("arxiv")}  # fmt: skip
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
-    return f"@misc{{{key},\n{body}\n}}"
+def _entry(key: str, record: dict) -> str:
+    """The paper's own BibTeX (under our key) when it has one, else one built from its fields; ASCII LaTeX."""
+    text = (
+        bibentry.arxiv_as_misc(_with_key(record["bibtex"], key))
+        if record.get("bibtex")
+        else bibentry.entry(key, record)
+    )
+    return latex_unicode(text)
 
 
 def to_bibtex(keys: Iterable[str], papers: pd.DataFrame) -> str:
@@ -112,28 +182,34 @@ def to_bibtex(keys: Iterable[str], papers: pd.DataFrame) -> str:
         record = json.loads(record_text)
         key = record["key"]
         if key in wanted:
-            entries[key] = _with_key(record["bibtex"], key) if record.get("bibtex") else _generated(key, record)
+            entries[key] = _entry(key, record)
         for ref_key, ref in record.get("references", {}).items():
             references.setdefault(ref_key, ref)
     for key in wanted:
         if key not in entries and key in references:
             ref = references[key]
-            entries[key] = _with_key(ref["bibtex"], key) if ref.get("bibtex") else _generated(key, ref)
+            entries[key] = _entry(key, ref)
     return "\n\n".join(bibtex_entry(entries[k]) for k in wanted if k in entries) + "\n"
 
 
 def cited_keys(frame: pd.DataFrame) -> list[str]:
+    """Every paper a table of rows cites: the methods' papers and each paper that quotes a number."""
     keys = list(frame["paper_key"])
     if "method_paper" in frame.columns:
         keys += [k for k in frame["method_paper"] if isinstance(k, str)]
+    if "op_quoted_by" in frame.columns:
+        keys += [k for text in frame["op_quoted_by"] if isinstance(text, str) for k in text.split(", ")]
     return list(dict.fromkeys(keys))
 
 
-def write(frame: pd.DataFrame, fmt: str, target: Path, papers: pd.DataFrame | None = None) -> list[Path]:
+def write(
+    frame: pd.DataFrame, fmt: str, target: Path, papers: pd.DataFrame | None = None, filters: str | None = None,
+    version: str | None = None,
+) -> list[Path]:  # fmt: skip
     """Write `frame` as `fmt`; LaTeX also writes the .bib beside it. Returns the files written."""
     if fmt == "latex":
         bib = target.with_suffix(".bib")
-        atomic_write_bytes(target, to_latex(frame).encode("utf-8"))
+        atomic_write_bytes(target, to_latex(frame, filters=filters, version=version).encode("utf-8"))
         atomic_write_bytes(bib, to_bibtex(cited_keys(frame), papers).encode("utf-8"))
         return [target, bib]
     if fmt == "bibtex":

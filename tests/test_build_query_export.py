@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -156,12 +157,21 @@ def test_pareto_front_is_computed_per_group():
     assert marked.sort_values(["g", "x"])["on_front"].tolist() == [True, True, False, True]
 
 
-def test_figure4_gives_one_bar_group_per_printed_label(small_atlas: Path):
+def test_figure4_gives_one_bar_group_per_operating_point(small_atlas: Path, write_paper: WritePaper):
     con = connect_readonly(build().path)
     bars = analyses.figure4(con, "resnet56", "cifar10")
     assert set(bars["method_label"]) == {"ResNet-56-pruned-A", "ResNet-56-pruned-B", "HRank"}
     hrank = bars.set_index("method_label").loc["HRank"]
     assert hrank["flops_reduction_pct"] == pytest.approx(50.0) and hrank["acc_drop"] == pytest.approx(0.09)
+    con.close()
+    write_paper(paper(key="Vadera2022Methods", title="Methods for pruning deep neural networks", year=2022,
+                      results=[result(id="s6-hrank", method="hrank", method_label="HRank", method_paper="Lin2020Hrank",
+                                      accuracy={"metric": "top1", "baseline": 93.26, "pruned": 92.0})])
+                )  # fmt: skip
+    con = connect_readonly(build().path)
+    every = analyses.figure4(con, "resnet56", "cifar10")
+    survey = analyses.figure4(con, "resnet56", "cifar10", survey="Vadera2022Methods")
+    assert len(every) == 4 and set(survey["method"]) == {"hrank"} and len(survey) == 2  # never averaged
 
 
 def test_cli_export_csv_carries_the_contract_columns(small_atlas: Path, tmp_path: Path):
@@ -179,7 +189,49 @@ def test_cli_export_latex_cites_and_writes_the_matching_bib(small_atlas: Path, t
     assert outcome.exit_code == 0, outcome.output
     tex, bib = target.read_text(), target.with_suffix(".bib").read_text()
     assert "\\cite{Lin2020Hrank}" in tex and "\\cite{Li2017Pruning}" in tex
-    assert "@inproceedings{Lin2020Hrank," in bib and "@misc{Li2017Pruning," in bib
+    assert "@inproceedings{Lin2020Hrank," in bib and "@inproceedings{Li2017Pruning," in bib
+    assert "booktitle = {International Conference on Learning Representations (ICLR)}" in bib
+    assert "\\textbf{ResNet-56 on CIFAR-10}: Top-1 accuracy (\\%, higher is better" in tex
+    assert "93.04 & 93.10 & -0.06" in tex  # printed as top-1 error 6.96 -> 6.90: shown as accuracy
+    assert "PruneAtlas 0.1.0, build " in tex
+
+
+def test_cli_export_sorts_as_asked_and_refuses_an_unknown_column(small_atlas: Path, tmp_path: Path):
+    target = tmp_path / "sorted.csv"
+    runner = CliRunner()
+    outcome = runner.invoke(main, ["export", "--format", "csv", "-o", str(target), "--sort", "-flops_reduction_pct"])
+    assert outcome.exit_code == 0, outcome.output
+    assert pd.read_csv(target)["flops_reduction_pct"].tolist() == [50.0, 34.2, 27.6, 10.4]
+    bad = runner.invoke(main, ["export", "--format", "csv", "-o", str(target), "--sort", "bogus"])
+    assert bad.exit_code == 1 and "cannot sort by bogus: no such column" in bad.output
+
+
+def test_quotes_of_one_published_number_are_one_operating_point(small_atlas: Path, write_paper, tmp_path: Path):
+    def hrank(**changes) -> dict:  # a fresh dict each time: shared objects would be written as YAML aliases
+        return {**copy.deepcopy(quoted), **changes}
+
+    quoted = {"method": "hrank", "method_label": "HRank", "method_paper": "Lin2020Hrank",
+             "accuracy": {"metric": "top1", "baseline": 93.26, "pruned": 93.17}, "params": {"removed_pct": 42.4},
+             "flops": {"removed_pct": 50.0}}  # fmt: skip
+    write_paper(paper(key="Quoting2021Survey", title="A survey", year=2021, results=[
+        result(id="t3-hrank", **hrank()),
+        result(id="t3-hrank-other", **hrank(accuracy={"metric": "top1_err", "baseline": 6.74, "pruned": 6.80})),
+    ]))  # fmt: skip
+    con = connect_readonly(build().path)
+    points = con.sql("SELECT * FROM results_points WHERE method = 'hrank' ORDER BY result_id").df()
+    assert points["op_sources"].tolist() == [2, 2, 1]
+    assert points["op_primary"].tolist() == [True, False, True]  # the originating paper's own row stands for both
+    assert points["op_quoted_by"].iloc[0] == "Lin2020Hrank, Quoting2021Survey"
+    target = tmp_path / "points.tex"
+    runner = CliRunner()
+    assert runner.invoke(main, ["export", "--format", "latex", "-o", str(target)]).exit_code == 0
+    tex = target.read_text()
+    assert (
+        tex.count("HRank \\cite{Lin2020Hrank}") == 2 and "\\cite{Quoting2021Survey} \\\\ % Lin2020Hrank/t1-r56" in tex
+    )
+    assert "Quoting2021Survey" in target.with_suffix(".bib").read_text()
+    assert runner.invoke(main, ["export", "--format", "latex", "-o", str(target), "--every-source"]).exit_code == 0
+    assert target.read_text().count("HRank \\cite{Lin2020Hrank}") == 3
 
 
 def test_cli_pivot_prints_counts_with_totals(small_atlas: Path):

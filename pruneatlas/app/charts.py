@@ -15,15 +15,18 @@ alt.data_transformers.disable_max_rows()
 
 REDUCTION_COLOURS = {"Parameters removed": "#4c78a8", "FLOPs removed": "#f58518"}
 DROP_COLOUR = "#c0392b"
+GUIDE_COLOUR = "#8c8c8c"  # mid grey: visible on the light and the dark theme, unlike black
+THRESHOLD_COLOUR = "#e45756"
 
 
 def figure4(data: pd.DataFrame, order: Sequence[str], title: str, metric: str = "top1") -> alt.LayerChart:
-    """Vadera & Ameen's Figure 4: % parameters and % FLOPs removed per method (bars), accuracy drop (line).
+    """Vadera & Ameen's Figure 4: % parameters and % FLOPs removed per operating point (bars), and its accuracy
+    drop as a dot on its own axis (dots, not a line: neighbouring bars are unrelated methods).
 
     `data` has one row per bar group with a unique `label`; `order` lists the labels left to right.
     """
     bars = data.melt(
-        id_vars=["label", "method_label", "method_paper", "sources"],
+        id_vars=["label", "method_label", "method_paper", "sources", "quoted_by", "result_ids"],
         value_vars=["params_reduction_pct", "flops_reduction_pct"],
         var_name="measure",
         value_name="reduction",
@@ -34,8 +37,8 @@ def figure4(data: pd.DataFrame, order: Sequence[str], title: str, metric: str = 
     x = alt.X(
         "label:N",
         sort=list(order),
-        title="Method (label as printed)",
-        axis=alt.Axis(labelAngle=-60, labelLimit=150, labelFontSize=10, labelOverlap=False),  # every label shown
+        title="Operating point (label as printed)",
+        axis=alt.Axis(labelAngle=-60, labelLimit=180, labelFontSize=10, labelOverlap=False),  # every label shown
     )
     reduction = (
         alt.Chart(bars)
@@ -55,21 +58,23 @@ def figure4(data: pd.DataFrame, order: Sequence[str], title: str, metric: str = 
                 alt.Tooltip("measure:N", title="Measure"),
                 alt.Tooltip("reduction:Q", title="Reduction (%)", format=".1f"),
                 alt.Tooltip("method_paper:N", title="Method paper"),
-                alt.Tooltip("sources:Q", title="Sources averaged"),
+                alt.Tooltip("quoted_by:N", title="Quoted by"),
             ],
         )
     )
-    drop_axis = alt.Y("acc_drop:Q", title=f"Accuracy drop ({metric}, pp)", axis=alt.Axis(titleColor=DROP_COLOUR))
-    drop_data = data.dropna(subset=["acc_drop"])
+    drop_axis = alt.Y(
+        "acc_drop:Q", title=f"Accuracy drop ({metric}, pp; dots)", axis=alt.Axis(titleColor=DROP_COLOUR, orient="right")
+    )
     drop = (
-        alt.Chart(drop_data)
-        .mark_line(color=DROP_COLOUR, point=alt.OverlayMarkDef(color=DROP_COLOUR, size=50))
+        alt.Chart(data.dropna(subset=["acc_drop"]))
+        .mark_point(color=DROP_COLOUR, filled=True, size=70, shape="diamond")
         .encode(
             x=x,
             y=drop_axis,
             tooltip=[
                 alt.Tooltip("method_label:N", title="Method"),
                 alt.Tooltip("acc_drop:Q", title="Accuracy drop (pp)", format=".2f"),
+                alt.Tooltip("sources:Q", title="Quoted by (sources)"),
                 alt.Tooltip("result_ids:N", title="Rows"),
             ],
         )
@@ -94,8 +99,11 @@ POINT_TOOLTIP = [
 ]
 
 
-def frontier(points: pd.DataFrame, x: str, colour: str, title: str) -> alt.LayerChart:
-    """Every point coloured by `colour`; the Pareto front (`on_front`, computed elsewhere) drawn as a line."""
+def frontier(
+    points: pd.DataFrame, x: str, colour: str, title: str, max_drop: float | None = None, min_x: float | None = None
+) -> alt.LayerChart:
+    """Every point coloured by `colour`; the Pareto front (`on_front`, computed elsewhere) drawn as a line; the
+    thresholds `max_drop` and `min_x` as dashed guides. Mid-tone colours only: they read on light and dark themes."""
     base = alt.Chart(points).encode(
         x=alt.X(f"{x}:Q", title=AXIS_TITLES[x], scale=alt.Scale(domain=[0, 100])),
         y=alt.Y("acc_drop:Q", title=AXIS_TITLES["acc_drop"]),
@@ -118,11 +126,18 @@ def frontier(points: pd.DataFrame, x: str, colour: str, title: str) -> alt.Layer
     )
     front = (
         alt.Chart(points[points["on_front"]].sort_values(x))
-        .mark_line(color="black", strokeDash=[5, 3], interpolate="step-after")
+        .mark_line(color=GUIDE_COLOUR, strokeDash=[5, 3], interpolate="step-after")
         .encode(x=f"{x}:Q", y="acc_drop:Q", order=f"{x}:Q")
     )
-    zero = alt.Chart(pd.DataFrame({"acc_drop": [0.0]})).mark_rule(color="grey", opacity=0.5).encode(y="acc_drop:Q")
-    return alt.layer(zero, front, dots).properties(title=alt.TitleParams(title, anchor="start"), height=420)
+    zero = alt.Chart(pd.DataFrame({"acc_drop": [0.0]})).mark_rule(color=GUIDE_COLOUR, opacity=0.5)
+    layers = [zero.encode(y="acc_drop:Q"), front]
+    if max_drop is not None:
+        rule = alt.Chart(pd.DataFrame({"acc_drop": [max_drop]})).mark_rule(color=THRESHOLD_COLOUR, strokeDash=[6, 4])
+        layers.append(rule.encode(y="acc_drop:Q", tooltip=[alt.Tooltip("acc_drop:Q", title="Drop at most (pp)")]))
+    if min_x is not None:
+        rule = alt.Chart(pd.DataFrame({x: [min_x]})).mark_rule(color=THRESHOLD_COLOUR, strokeDash=[6, 4])
+        layers.append(rule.encode(x=f"{x}:Q", tooltip=[alt.Tooltip(f"{x}:Q", title="At least (%)", format=".1f")]))
+    return alt.layer(*layers, dots).properties(title=alt.TitleParams(title, anchor="start"), height=420)
 
 
 def baseline_drift(baselines: pd.DataFrame, metric: str, title: str) -> alt.LayerChart:

@@ -27,8 +27,9 @@ from pruneatlas.problems import Problem
 # The columns a results table shows first; the rest are one click away.
 TABLE_COLUMNS = [
     "paper_key", "year", "method_label", "method", "category", "granularity", "architecture", "dataset",
-    "norm_metric", "baseline_norm", "pruned_norm", "acc_drop", "params_reduction_pct", "flops_reduction_pct",
-    "compression_ratio", "speedup", "source_kind", "locator", "conflict", "result_id",
+    "norm_metric", "direction", "baseline_norm", "pruned_norm", "acc_drop", "params_reduction_pct",
+    "flops_reduction_pct", "compression_ratio", "speedup", "source_kind", "op_sources", "op_quoted_by", "locator",
+    "conflict", "result_id",
 ]  # fmt: skip
 
 COLUMN_CONFIG = {
@@ -42,9 +43,16 @@ COLUMN_CONFIG = {
     "locator": st.column_config.TextColumn("Where"),
     "year": st.column_config.NumberColumn("Year", format="%d"),
     "method_label": st.column_config.TextColumn("Label (as printed)"),
-    "norm_metric": st.column_config.TextColumn("Metric"),
-    "baseline_norm": st.column_config.NumberColumn("Baseline (%)", format="%.2f"),
-    "pruned_norm": st.column_config.NumberColumn("Pruned (%)", format="%.2f"),
+    "norm_metric": st.column_config.TextColumn("Metric", help="Error rates are read as accuracies (top1_err: top1)"),
+    "direction": st.column_config.TextColumn("Direction", help="Of Baseline and Pruned; printed values: More columns"),
+    "baseline_norm": st.column_config.NumberColumn(
+        "Baseline", format="%.2f", help="In the metric's own terms: top-1 error 7.05 shows as top-1 accuracy 92.95"
+    ),
+    "pruned_norm": st.column_config.NumberColumn("Pruned", format="%.2f", help="As Baseline"),
+    "baseline_acc": st.column_config.NumberColumn("Baseline as printed", format="%.2f"),
+    "pruned_acc": st.column_config.NumberColumn("Pruned as printed", format="%.2f"),
+    "op_sources": st.column_config.NumberColumn("Quoted by", format="%d", help="Sources printing this same number"),
+    "op_quoted_by": st.column_config.TextColumn("Sources", help="Every paper that prints this operating point"),
     "acc_drop": st.column_config.NumberColumn("Drop (pp)", format="%.2f", help="baseline - pruned; positive = lost"),
     "params_reduction_pct": st.column_config.NumberColumn("Params removed (%)", format="%.1f"),
     "flops_reduction_pct": st.column_config.NumberColumn("FLOPs removed (%)", format="%.1f"),
@@ -136,9 +144,12 @@ def query(path: Path, sql: str) -> pd.DataFrame:
 
 
 def results(path: Path) -> pd.DataFrame:
-    """Every row of the `results` view (without the JSON record), plus a `conflict` flag for the tables."""
-    frame = _query(str(path), "SELECT * EXCLUDE (record) FROM results ORDER BY result_id")
+    """Every row of the `results_points` view (without the JSON record): each row with its operating point
+    (`op_primary`, `op_sources`, `op_quoted_by`), a `conflict` flag, and the `direction` of its shown accuracy."""
+    frame = _query(str(path), "SELECT * EXCLUDE (record) FROM results_points ORDER BY result_id")
     frame["conflict"] = frame["conflicts_with"].notna()
+    higher = frame["higher_is_better"].fillna(True).astype(bool) | (frame["metric"] != frame["norm_metric"])
+    frame["direction"] = higher.map({True: "higher is better", False: "lower is better"})
     return frame
 
 
@@ -209,17 +220,12 @@ def downloads(
         )  # fmt: skip
 
 
-def short_name(name: str) -> str:
-    """A vocabulary name without its parenthesised detail: 'ResNet-56 (CIFAR)' -> 'ResNet-56'."""
-    return re.sub(r"\s*\([^)]*\)", "", name).strip() or name
-
-
 def pair_label(frame: pd.DataFrame, architecture: str, dataset: str) -> str:
     """'ResNet-56 on CIFAR-10' from the vocabulary names carried by the rows (ids when absent)."""
     arch = frame.loc[frame["architecture"] == architecture, "architecture_name"].dropna()
     data = frame.loc[frame["dataset"] == dataset, "dataset_name"].dropna()
-    arch_name = short_name(arch.iloc[0]) if len(arch) else architecture
-    data_name = short_name(data.iloc[0]) if len(data) else dataset
+    arch_name = export.short_name(arch.iloc[0]) if len(arch) else architecture
+    data_name = export.short_name(data.iloc[0]) if len(data) else dataset
     return f"{arch_name} on {data_name}"
 
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from pruneatlas import analyses
-from pruneatlas.app import charts, common
+from pruneatlas.app import charts, common, url_state
 
 SURVEY_PANELS = [("alexnet", "imagenet"), ("resnet50", "imagenet"), ("resnet56", "cifar10"), ("vgg16-cifar", "cifar10")]
+SURVEY_KEY = "Vadera2022Methods"  # the survey whose Figure 4 this page redraws; its rows name each panel's methods
+METHOD_SCOPES = {"survey": "The survey's methods", "all": "Every method"}
+URL_KEYS = {"cmp-metric": object, "cmp-sort": object, "cmp-scope": object, "cmp-sweep": object, "cmp-search": object,
+            "cmp-limit": object, "cmp-page": object, "cmp-pairs": list}  # fmt: skip
 DEFAULT_LIMIT = 20  # the survey's panels show about a dozen methods; more bars than this cannot be read
 SORTS = {
     "flops_reduction_pct": "FLOPs removed (most first)",
@@ -20,26 +25,40 @@ SORTS = {
 }
 
 
-def figure4_rows(frame: pd.DataFrame, architecture: str, dataset: str, metric: str, sweep: bool) -> pd.DataFrame:
-    """One row per printed method label, through the same SQL as `pruneatlas figure4`."""
+def figure4_rows(
+    frame: pd.DataFrame, architecture: str, dataset: str, metric: str, sweep: bool, survey: str | None = None
+) -> pd.DataFrame:
+    """One row per published operating point, through the same SQL as `analyses.figure4`."""
     con = analyses.frame_connection(frame.drop(columns=["conflict"], errors="ignore"), "rows")
     try:
-        return analyses.figure4(con, architecture, dataset, metric=metric, include_sweep=sweep, source="rows")
+        return analyses.figure4(
+            con, architecture, dataset, metric=metric, include_sweep=sweep, source="rows", survey=survey
+        )
     finally:
         con.close()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _cached_figure4(path: str, architecture: str, dataset: str, metric: str, sweep: bool) -> pd.DataFrame:
+def _cached_figure4(
+    path: str, architecture: str, dataset: str, metric: str, sweep: bool, survey: str | None
+) -> pd.DataFrame:
     """figure4_rows over the whole build, cached per build and panel: switching panels back and forth is free."""
-    return figure4_rows(common.results(Path(path)), architecture, dataset, metric, sweep)
+    return figure4_rows(common.results(Path(path)), architecture, dataset, metric, sweep, survey)
 
 
 def with_display_labels(data: pd.DataFrame) -> pd.DataFrame:
-    """A `label` per bar group: the printed label, plus its paper where two papers print the same one ("Ours")."""
-    shared = data["method_label"].duplicated(keep=False)
+    """A unique `label` per bar group: the printed label, plus its paper where two papers print the same one
+    ("Ours"), plus its reduction where one paper prints one label at several operating points."""
     labelled = data.copy()
+    shared = data["method_label"].duplicated(keep=False)
     labelled["label"] = data["method_label"].where(~shared, data["method_label"] + " [" + data["method_paper"] + "]")
+    again = labelled["label"].duplicated(keep=False)
+    if again.any():
+        flops, params = data["flops_reduction_pct"], data["params_reduction_pct"]
+        cost = flops.map("{:.0f}% FLOPs".format).where(flops.notna(), params.map("{:.0f}% params".format))
+        labelled.loc[again, "label"] = labelled["label"] + " · " + cost
+    repeat = labelled.groupby("label").cumcount()
+    labelled["label"] = labelled["label"].where(repeat == 0, labelled["label"] + " #" + (repeat + 1).astype(str))
     return labelled
 
 
@@ -49,6 +68,15 @@ def label_order(data: pd.DataFrame, sort_by: str) -> list[str]:
     ascending = [sort_by in ("acc_drop", "method_label"), True][: len(by)]
     ordered = data.sort_values(by, ascending=ascending, na_position="last")
     return list(dict.fromkeys(ordered["label"]))
+
+
+def matching(data: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Bar groups whose label, method or method paper contains `text` (any case)."""
+    needle = text.strip().lower()
+    if not needle:
+        return data
+    haystack = data["label"] + " " + data["method"].fillna("") + " " + data["method_paper"].fillna("")
+    return data[haystack.str.lower().str.contains(needle, regex=False)]
 
 
 def _pairs(frame: pd.DataFrame, metric: str) -> list[tuple[str, str]]:
@@ -61,25 +89,51 @@ def _pairs(frame: pd.DataFrame, metric: str) -> list[tuple[str, str]]:
     return [*[p for p in SURVEY_PANELS if p not in present], *present]
 
 
-def panel(
-    path: Path, frame: pd.DataFrame, pair: tuple[str, str], metric: str, sweep: bool, sort_by: str, limit: int
-) -> None:
+@dataclass(frozen=True)
+class PanelChoice:
+    """What every panel shows: the metric, which methods, the order, and one page of bar groups."""
+
+    metric: str
+    sweep: bool
+    sort_by: str
+    limit: int
+    page: int
+    scope: str
+    search: str
+
+
+def panel_data(path: Path, pair: tuple[str, str], choice: PanelChoice) -> tuple[pd.DataFrame, bool]:
+    """The panel's operating points with unique labels, and whether they are the survey's methods only (False
+    when the survey names none for this pair, so every method is shown)."""
+    survey = SURVEY_KEY if choice.scope == "survey" else None
+    data = _cached_figure4(str(path), *pair, choice.metric, choice.sweep, survey)
+    if survey and data.empty:
+        survey, data = None, _cached_figure4(str(path), *pair, choice.metric, choice.sweep, None)
+    return matching(with_display_labels(data), choice.search), survey is not None
+
+
+def panel(path: Path, frame: pd.DataFrame, pair: tuple[str, str], choice: PanelChoice) -> None:
     architecture, dataset = pair
     title = common.pair_label(frame, architecture, dataset)
-    data = _cached_figure4(str(path), architecture, dataset, metric, sweep)
+    data, survey_only = panel_data(path, pair, choice)
     if data.empty:
-        st.info(f"{title}: no {metric} rows with a parameter or FLOP reduction yet.")
+        st.info(f"{title}: no {choice.metric} operating points with a parameter or FLOP reduction match.")
         return
-    data = with_display_labels(data)
-    order = label_order(data, sort_by)
-    shown = data[data["label"].isin(order[:limit])]
-    st.altair_chart(charts.figure4(shown, order[:limit], title, metric), width="stretch")
-    if len(order) > limit:
-        st.caption(f"The first {limit} of {len(order)} labels in this order; raise *Labels per panel* for more.")
-    with st.expander(f"{title}: {len(data)} method labels, the numbers behind the bars"):
+    order = label_order(data, choice.sort_by)
+    pages = max(1, -(-len(order) // choice.limit))
+    page = min(choice.page, pages)
+    shown_order = order[(page - 1) * choice.limit : page * choice.limit]
+    shown = data[data["label"].isin(shown_order)]
+    st.altair_chart(charts.figure4(shown, shown_order, title, choice.metric), width="stretch")
+    which = "the methods Vadera & Ameen name for this panel" if survey_only else "every method"
+    st.caption(
+        f"{len(order)} operating points of {which}; page {page} of {pages} "
+        f"({len(shown_order)} shown). Search, *Methods* and *Page* reach the rest."
+    )
+    with st.expander(f"{title}: the {len(data)} operating points behind the bars"):
         st.dataframe(data, hide_index=True, column_config=common.COLUMN_CONFIG)
         ids = {i for text in data["result_ids"] for i in text.split(", ")}
-        rows = frame[frame["result_id"].isin(ids)]
+        rows = frame[frame["result_id"].isin(ids) & frame["op_primary"]]
         common.downloads(path, data, f"figure4-{architecture}-{dataset}", rows=rows)
 
 
@@ -88,28 +142,39 @@ def render() -> None:
     frame = common.results(path)
     st.title("Compare methods (Figure 4)")
     st.caption(
-        "Per method label as printed: % parameters and % FLOPs removed (bars, left axis) and the accuracy drop "
-        "(line, right axis, percentage points; positive = accuracy lost), averaged over every source that reports "
-        "it. Re-runs are left out. The defaults are the four panels of Vadera & Ameen (2021), Figure 4."
+        "One bar group per published operating point: % parameters and % FLOPs removed (bars, left axis) and the "
+        "accuracy drop (dots, right axis, percentage points; positive = accuracy lost). A number quoted by several "
+        "papers is one point. Re-runs are left out. The defaults are the four panels of Vadera & Ameen (2021), "
+        "Figure 4, with the methods the survey names in each."
     )
     metrics = sorted(frame["norm_metric"].dropna().unique()) or ["top1"]
-    c1, c2, c3, c4 = st.columns([1, 2, 1, 1])
-    metric = c1.selectbox("Metric", metrics, index=metrics.index("top1") if "top1" in metrics else 0, key="cmp-metric")
+    default_metric = "top1" if "top1" in metrics else metrics[0]
+    url_state.restore(URL_KEYS, {"cmp-metric": default_metric, "cmp-limit": DEFAULT_LIMIT})
+    url_state.valid("cmp-metric", metrics, default_metric)
+    url_state.valid("cmp-sort", list(SORTS), next(iter(SORTS)))
+    url_state.valid("cmp-scope", list(METHOD_SCOPES), next(iter(METHOD_SCOPES)))
+    c1, c2, c3, c4 = st.columns([1, 2, 2, 1])
+    metric = c1.selectbox("Metric", metrics, key="cmp-metric")
     sort_by = c2.selectbox("Sort bars by", list(SORTS), format_func=SORTS.get, key="cmp-sort")
-    limit = c3.number_input("Labels per panel", 1, 500, DEFAULT_LIMIT, 5, key="cmp-limit")
+    scope = c3.radio("Methods", list(METHOD_SCOPES), format_func=METHOD_SCOPES.get, horizontal=True, key="cmp-scope")
     sweep = c4.toggle("Include sweep rows", key="cmp-sweep")
+    c5, c6, c7 = st.columns([3, 1, 1])
+    search = c5.text_input("Search methods", key="cmp-search", placeholder="label, method or paper, e.g. ThiNet")
+    limit = c6.number_input("Bars per panel", min_value=1, max_value=500, step=5, key="cmp-limit")
+    page = c7.number_input("Page", min_value=1, max_value=1000, step=1, key="cmp-page")
     options = _pairs(frame, metric)
+    if "cmp-pairs" not in st.session_state:
+        st.session_state["cmp-pairs"] = [p for p in SURVEY_PANELS if p in options]
+    url_state.valid("cmp-pairs", options)
     chosen = st.multiselect(
-        "Architecture and dataset",
-        options,
-        default=[p for p in SURVEY_PANELS if p in options],
-        format_func=lambda p: common.pair_option(frame, *p),
-        key="cmp-pairs",
+        "Architecture and dataset", options, format_func=lambda p: common.pair_option(frame, *p), key="cmp-pairs"
     )
+    url_state.publish(URL_KEYS)
     if not chosen:
         st.info("Choose at least one architecture and dataset.")
         return
+    choice = PanelChoice(metric, sweep, sort_by, int(limit), int(page), scope, search)
     columns = st.columns(2) if len(chosen) > 1 else [st.container()]
     for index, pair in enumerate(chosen):
         with columns[index % len(columns)]:
-            panel(path, frame, pair, metric, sweep, sort_by, int(limit))
+            panel(path, frame, pair, choice)

@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from pruneatlas import export
-from pruneatlas.app import common, costs
-from pruneatlas.app.filters import apply_filters, filter_widgets
+from pruneatlas.app import common, costs, url_state
+from pruneatlas.app.filters import apply_filters, filter_keys, filter_widgets
 
 # column -> (label, descending by default): each order starts from its most useful end.
 SORTABLE = {
@@ -22,6 +22,7 @@ SORTABLE = {
     "method_label": ("Label (A to Z)", False),
 }
 TABLE_KEY = "explore-table"
+URL_KEYS = {**filter_keys("explore"), "explore-sort": object, "explore-reverse": object, "explore-columns": list}
 
 
 def sort_rows(frame: pd.DataFrame, column: str, descending: bool) -> pd.DataFrame:
@@ -34,20 +35,22 @@ def render() -> None:
     path = common.database()
     frame = common.results(path)
     st.title("Explore published results")
+    url_state.restore(URL_KEYS)
     with st.sidebar:
         st.subheader("Filters")
         spec = filter_widgets(frame, key="explore")
     shown = apply_filters(frame, spec)
     left, middle, right = st.columns([2, 1, 3])
+    url_state.valid("explore-sort", list(SORTABLE), next(iter(SORTABLE)))
     sort_by = left.selectbox("Sort by", list(SORTABLE), format_func=lambda c: SORTABLE[c][0], key="explore-sort")
     reverse = middle.toggle("Reverse", key="explore-reverse")
     descending = SORTABLE[sort_by][1] != reverse
+    more = [c for c in shown.columns if c not in common.TABLE_COLUMNS]
+    url_state.valid("explore-columns", more)
     extra = right.multiselect(
-        "More columns",
-        [c for c in shown.columns if c not in common.TABLE_COLUMNS],
-        key="explore-columns",
-        placeholder="add columns: quote, notes, bounds, conflicts_with ...",
+        "More columns", more, key="explore-columns", placeholder="add columns: quote, notes, bounds, conflicts_with ..."
     )
+    url_state.publish(URL_KEYS)
     shown = sort_rows(shown, sort_by, descending).reset_index(drop=True)
     papers_shown = shown["paper_key"].nunique()
     conflicts = int(shown["conflict"].sum())

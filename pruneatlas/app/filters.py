@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
+from pruneatlas.app import url_state
+
 # (column, label) of the multiselect filters, in the order they are shown.
 CHOICE_FILTERS: tuple[tuple[str, str], ...] = (
     ("architecture", "Architecture"),
@@ -36,6 +38,7 @@ class FilterSpec:
     min_params_reduction: float | None = None
     min_flops_reduction: float | None = None
     text: str = ""
+    every_source: bool = False  # False: one row per published operating point (quotes of one number merged)
 
 
 def apply_filters(frame: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
@@ -50,6 +53,8 @@ def apply_filters(frame: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
         keep &= frame["year"].between(*spec.years)
     if not spec.include_sweep:
         keep &= ~frame["sweep"].fillna(False).astype(bool)
+    if not spec.every_source and "op_primary" in frame.columns:
+        keep &= frame["op_primary"].fillna(True).astype(bool)
     for column, bound in (
         ("params_reduction_pct", spec.min_params_reduction),
         ("flops_reduction_pct", spec.min_flops_reduction),
@@ -65,8 +70,23 @@ def apply_filters(frame: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
     return frame[keep]
 
 
-def _options(frame: pd.DataFrame, column: str) -> list[str]:
-    return sorted(str(v) for v in frame[column].dropna().unique())
+def exact_first(options: list[str], labels: dict[str, str]) -> list[str]:
+    """`options` in order, except that an option comes before every other whose label contains its id: the
+    filter keeps this order, so typing "resnet56" and Enter picks ResNet-56, not a label that merely contains it."""
+    ordered = list(options)
+    for option in options:
+        needle = option.lower()
+        containing = [
+            i for i, other in enumerate(ordered) if other != option and needle in labels.get(other, other).lower()
+        ]
+        if containing and containing[0] < ordered.index(option):
+            ordered.remove(option)
+            ordered.insert(containing[0], option)
+    return ordered
+
+
+def _options(frame: pd.DataFrame, column: str, labels: dict[str, str] | None = None) -> list[str]:
+    return exact_first(sorted(str(v) for v in frame[column].dropna().unique()), labels or {})
 
 
 def display_names(frame: pd.DataFrame, column: str) -> dict[str, str]:
@@ -78,35 +98,59 @@ def display_names(frame: pd.DataFrame, column: str) -> dict[str, str]:
     return {ident: f"{name} ({ident})" for ident, name in zip(pairs[column], pairs[name_column], strict=True)}
 
 
+def filter_keys(key: str, extra: bool = True) -> dict[str, type]:
+    """The widget keys `filter_widgets` draws under `key`, with the shape of their values (for the URL)."""
+    keys: dict[str, type] = {f"{key}-{column}": list for column, _ in CHOICE_FILTERS}
+    keys |= {f"{key}-structured": object, f"{key}-years": tuple, f"{key}-sweep": object, f"{key}-every-source": object}
+    if extra:
+        keys |= {f"{key}-min-params": object, f"{key}-min-flops": object, f"{key}-text": object}
+    return keys
+
+
 def filter_widgets(frame: pd.DataFrame, key: str, extra: bool = True) -> FilterSpec:
-    """Widgets for every filter (in the current container); `key` keeps pages' choices apart."""
+    """Widgets for every filter (in the current container); `key` keeps pages' choices apart. Their values come
+    from `url_state.restore` (the URL or this session), so no widget here sets a default of its own."""
     choices = {}
     for column, label in CHOICE_FILTERS:
         names = display_names(frame, column)
+        options = _options(frame, column, names)
+        url_state.valid(f"{key}-{column}", options)
         picked = st.multiselect(
             label,
-            _options(frame, column),
+            options,
             key=f"{key}-{column}",
             placeholder="any",
             format_func=lambda v, names=names: names.get(v, v),
+            filter_mode="contains",  # typed text must appear as typed: "cifar10" is not "c...i...f...a...r...1...0"
         )
         choices[column] = tuple(picked)
+    url_state.valid(f"{key}-structured", list(STRUCTURED_CHOICES), "any")
     structured = st.radio("Structured", STRUCTURED_CHOICES, horizontal=True, key=f"{key}-structured")
     years = None
     if len(frame) and frame["year"].nunique() > 1:
         low, high = int(frame["year"].min()), int(frame["year"].max())
-        years = st.slider("Year", low, high, (low, high), key=f"{key}-years")
+        url_state.within(f"{key}-years", low, high)
+        years = st.slider("Year", low, high, key=f"{key}-years")
     sweep_rows = int(frame["sweep"].fillna(False).astype(bool).sum()) if len(frame) else 0
     include_sweep = st.toggle(
         f"Include sweep rows ({sweep_rows})",
         key=f"{key}-sweep",
         help="Points of a hyper-parameter grid (e.g. Gale et al.'s ResNet-50 runs), not chosen operating points.",
     )
-    spec = FilterSpec(choices=choices, structured=structured, years=years, include_sweep=include_sweep)
+    every_source = st.toggle(
+        "Every source's row",
+        key=f"{key}-every-source",
+        help="Off: one row per published operating point, however many papers quote it ('Quoted by').",
+    )
+    spec = FilterSpec(
+        choices=choices, structured=structured, years=years, include_sweep=include_sweep, every_source=every_source
+    )
     if not extra:
         return spec
-    min_params = st.number_input("At least % params removed", 0.0, 100.0, 0.0, 5.0, key=f"{key}-min-params")
-    min_flops = st.number_input("At least % FLOPs removed", 0.0, 100.0, 0.0, 5.0, key=f"{key}-min-flops")
+    min_params = st.number_input("At least % params removed", min_value=0.0, max_value=100.0, step=5.0,
+                                 key=f"{key}-min-params")  # fmt: skip
+    min_flops = st.number_input("At least % FLOPs removed", min_value=0.0, max_value=100.0, step=5.0,
+                                key=f"{key}-min-flops")  # fmt: skip
     text = st.text_input("Search label, paper key or title", key=f"{key}-text")
     return FilterSpec(
         choices=choices,
@@ -116,4 +160,5 @@ def filter_widgets(frame: pd.DataFrame, key: str, extra: bool = True) -> FilterS
         min_params_reduction=min_params or None,
         min_flops_reduction=min_flops or None,
         text=text,
+        every_source=every_source,
     )

@@ -6,14 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from pruneatlas import analyses
-from pruneatlas.app import common
-from pruneatlas.app.filters import apply_filters, filter_widgets
+from pruneatlas.app import common, url_state
+from pruneatlas.app.filters import apply_filters, filter_keys, filter_widgets
 
 GROUP_COLUMNS = [
     "architecture", "dataset", "method", "category", "granularity", "structured", "source_kind", "norm_metric",
     "metric", "year", "family", "task", "scope", "schedule", "extraction", "paper_key", "venue", "sweep",
 ]  # fmt: skip
 AGGREGATES = ["count", "min", "median", "max", "mean", "sum"]
+URL_KEYS = {**filter_keys("pivot", extra=False), "pivot-rows": object, "pivot-cols": object, "pivot-agg": object,
+            "pivot-column": object}  # fmt: skip
 
 
 def numeric_columns(frame: pd.DataFrame) -> list[str]:
@@ -48,19 +50,25 @@ def render() -> None:
         "Rows × columns with totals. The default — architectures × datasets, counting results — is the table of "
         "Vadera & Ameen (2021), Appendix D, over every row the filters keep (sweep rows are out unless switched on)."
     )
+    numeric = numeric_columns(frame)
+    column_default = "acc_drop" if "acc_drop" in numeric else numeric[0]
+    url_state.restore(URL_KEYS, {"pivot-cols": GROUP_COLUMNS[1], "pivot-column": column_default})
     with st.sidebar:
         st.subheader("Filters")
         spec = filter_widgets(frame, key="pivot", extra=False)
     rows = apply_filters(frame, spec)
     c1, c2, c3, c4 = st.columns(4)
-    row = c1.selectbox("Rows", GROUP_COLUMNS, index=0, key="pivot-rows")
-    col = c2.selectbox("Columns", GROUP_COLUMNS, index=1, key="pivot-cols")
+    url_state.valid("pivot-rows", GROUP_COLUMNS, GROUP_COLUMNS[0])
+    url_state.valid("pivot-cols", GROUP_COLUMNS, GROUP_COLUMNS[1])
+    url_state.valid("pivot-agg", AGGREGATES, AGGREGATES[0])
+    url_state.valid("pivot-column", numeric, column_default)
+    row = c1.selectbox("Rows", GROUP_COLUMNS, key="pivot-rows")
+    col = c2.selectbox("Columns", GROUP_COLUMNS, key="pivot-cols")
     aggregate = c3.selectbox("Value", AGGREGATES, key="pivot-agg")
-    numeric = numeric_columns(frame)
     column = None
     if aggregate != "count":
-        default = numeric.index("acc_drop") if "acc_drop" in numeric else 0
-        column = c4.selectbox("of column", numeric, index=default, key="pivot-column")
+        column = c4.selectbox("of column", numeric, key="pivot-column")
+    url_state.publish(URL_KEYS)
     if rows.empty:
         st.info("No rows match these filters.")
         return

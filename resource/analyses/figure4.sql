@@ -1,22 +1,29 @@
--- Vadera & Ameen's Figure 4 for one architecture and dataset: per printed method label (and the paper it
--- comes from), the % parameter and % FLOP reductions and the drop in top-1 accuracy, averaged over sources.
--- Parameters: $architecture, $dataset, $metric (a normalised metric, e.g. top1), $include_sweep.
+-- Vadera & Ameen's Figure 4 for one architecture and dataset: one bar group per published operating point
+-- (never an average of different points that share a printed label), with its % parameter and % FLOP
+-- reductions, its accuracy drop, and the sources that quote it.
+-- Parameters: $architecture, $dataset, $metric (a normalised metric, e.g. top1), $include_sweep, and
+-- $survey (a paper key, or NULL): when given, only the methods that paper names for this pair.
 SELECT
     method_label,
     method_paper,
-    any_value(method) AS method,
-    any_value(category) AS category,
-    avg(params_reduction_pct) AS params_reduction_pct,
-    avg(flops_reduction_pct) AS flops_reduction_pct,
-    avg(acc_drop) AS acc_drop,
-    count(*) AS sources,
-    string_agg(result_id, ', ' ORDER BY result_id) AS result_ids
+    method,
+    category,
+    params_reduction_pct,
+    flops_reduction_pct,
+    acc_drop,
+    op_sources AS sources,
+    op_quoted_by AS quoted_by,
+    op_result_ids AS result_ids,
+    result_id
 FROM {source}
 WHERE architecture = $architecture
   AND dataset = $dataset
   AND norm_metric = $metric
+  AND op_primary
   AND (NOT sweep OR $include_sweep)
   AND source_kind <> 'reproduced'
   AND (params_reduction_pct IS NOT NULL OR flops_reduction_pct IS NOT NULL)
-GROUP BY method_label, method_paper
-ORDER BY coalesce(avg(flops_reduction_pct), avg(params_reduction_pct)) DESC, method_label
+  AND ($survey IS NULL OR method IN (
+      SELECT method FROM {source} WHERE paper_key = $survey AND architecture = $architecture AND dataset = $dataset
+  ))
+ORDER BY coalesce(flops_reduction_pct, params_reduction_pct) DESC, method_label, result_id

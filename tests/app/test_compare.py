@@ -33,24 +33,21 @@ def test_chart_data_equals_the_expected_rows(atlas_path, con: duckdb.DuckDBPyCon
     at = page_app("compare").run()
     chart = _charts(at)["ResNet-56 on CIFAR-10"]
     expected = con.execute(
-        """SELECT method_label, avg(params_reduction_pct) AS p, avg(flops_reduction_pct) AS f, avg(acc_drop) AS d
-           FROM results WHERE architecture = 'resnet56' AND dataset = 'cifar10' AND norm_metric = 'top1'
-             AND NOT sweep AND source_kind <> 'reproduced' GROUP BY method_label"""
+        """SELECT result_id, params_reduction_pct AS p, flops_reduction_pct AS f, acc_drop AS d
+           FROM results_points WHERE architecture = 'resnet56' AND dataset = 'cifar10' AND norm_metric = 'top1'
+             AND op_primary AND NOT sweep AND source_kind <> 'reproduced'"""
     ).df()
-    bars, line = _chart_frames(chart)
-    assert sorted(line["method_label"]) == sorted(expected["method_label"])
+    bars, dots = _chart_frames(chart)
+    assert len(bars["label"].unique()) == len(expected)  # one bar group per operating point, never averaged
+    assert sorted(dots["result_id"]) == sorted(expected.dropna(subset=["d"])["result_id"])
     for row in expected.itertuples():
-        mine = line[line["method_label"] == row.method_label].iloc[0]
-        assert abs(mine["acc_drop"] - row.d) < 1e-9
-        assert abs(mine["params_reduction_pct"] - row.p) < 1e-9 and abs(mine["flops_reduction_pct"] - row.f) < 1e-9
-        bar = bars[bars["method_label"] == row.method_label].set_index("measure")["reduction"]
+        label = bars.loc[bars["result_ids"].str.contains(row.result_id, regex=False), "label"].iloc[0]
+        bar = bars[bars["label"] == label].set_index("measure")["reduction"]
         assert abs(bar["Parameters removed"] - row.p) < 1e-9 and abs(bar["FLOPs removed"] - row.f) < 1e-9
     spec = json.loads(chart.proto.spec)
-    order = spec["layer"][0]["encoding"]["x"]["sort"]
-    by_flops = expected.sort_values(["f", "method_label"], ascending=[False, True])["method_label"].tolist()
-    assert order == by_flops
+    assert spec["layer"][1]["mark"]["type"] == "point"  # the drop is dots on its own axis, not a joining line
     y_titles = [layer["encoding"]["y"]["title"] for layer in spec["layer"]]
-    assert y_titles == ["Reduction (%)", "Accuracy drop (top1, pp)"]
+    assert y_titles == ["Reduction (%)", "Accuracy drop (top1, pp; dots)"]
 
 
 def test_sorting_and_a_custom_pair(atlas_path) -> None:
@@ -67,14 +64,37 @@ def test_sorting_and_a_custom_pair(atlas_path) -> None:
     assert "GMP 80%" in set(_chart_frames(chart)[1]["method_label"])
 
 
-def test_labels_printed_by_two_papers_get_their_paper() -> None:
+def test_labels_are_unique_per_paper_and_per_operating_point() -> None:
     data = pd.DataFrame(
         {
-            "method_label": ["Ours", "Ours", "ThiNet"],
-            "method_paper": ["A2020X", "B2021Y", "Luo2017Thinet"],
-            "flops_reduction_pct": [50.0, 60.0, None],
+            "method_label": ["Ours", "Ours", "ThiNet", "RigL (5x)", "RigL (5x)"],
+            "method_paper": ["A2020X", "B2021Y", "Luo2017Thinet", "Evci2020Rigging", "Evci2020Rigging"],
+            "flops_reduction_pct": [50.0, 60.0, None, 58.0, 95.0],
+            "params_reduction_pct": [None, None, 40.0, 80.0, 80.0],
         }
     )
     labelled = with_display_labels(data)
-    assert labelled["label"].tolist() == ["Ours [A2020X]", "Ours [B2021Y]", "ThiNet"]
-    assert label_order(labelled, "flops_reduction_pct") == ["Ours [B2021Y]", "Ours [A2020X]", "ThiNet"]
+    assert labelled["label"].tolist() == [
+        "Ours [A2020X]", "Ours [B2021Y]", "ThiNet", "RigL (5x) [Evci2020Rigging] · 58% FLOPs",
+        "RigL (5x) [Evci2020Rigging] · 95% FLOPs",
+    ]  # fmt: skip
+    order = label_order(labelled, "flops_reduction_pct")
+    assert order[:2] == ["RigL (5x) [Evci2020Rigging] · 95% FLOPs", "Ours [B2021Y]"]
+
+
+def test_search_and_paging_reach_every_operating_point(atlas_path) -> None:
+    at = page_app("compare").run()
+    at.multiselect(key="cmp-pairs").set_value([("resnet56", "cifar10")]).run()
+    at.number_input(key="cmp-limit").set_value(1).run()
+    (chart,) = _charts(at).values()
+    first = set(_chart_frames(chart)[0]["label"])
+    at.number_input(key="cmp-page").set_value(2).run()
+    (chart,) = _charts(at).values()
+    second = set(_chart_frames(chart)[0]["label"])
+    assert len(first) == len(second) == 1 and first != second
+    at.number_input(key="cmp-limit").set_value(20).run()
+    at.number_input(key="cmp-page").set_value(1).run()
+    at.text_input(key="cmp-search").set_value("hrank").run()
+    no_exceptions(at)
+    (chart,) = _charts(at).values()
+    assert set(_chart_frames(chart)[0]["method_label"]) == {"Ours-56"}  # its method is hrank

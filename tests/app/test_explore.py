@@ -92,3 +92,28 @@ def test_apply_filters_is_pure_and_keeps_order() -> None:
     assert list(apply_filters(frame, FilterSpec(min_flops_reduction=55, include_sweep=True))["method_label"]) == ["Z"]
     assert list(apply_filters(frame, FilterSpec(years=(2018, 2022), text="y"))["method_label"]) == ["Y"]
     assert len(frame) == 3
+
+
+def test_one_row_per_operating_point_unless_every_source_is_asked_for() -> None:
+    frame = pd.DataFrame({"op_primary": [True, False, True], "sweep": [False, False, False]})
+    assert apply_filters(frame, FilterSpec()).index.tolist() == [0, 2]
+    assert apply_filters(frame, FilterSpec(every_source=True)).index.tolist() == [0, 1, 2]
+
+
+def test_accuracy_columns_read_higher_is_better_and_keep_the_printed_value(atlas_path) -> None:
+    at = page_app("explore").run()
+    table = _table(at)
+    errors = table[table["result_id"] == "Alpha2017Fixture/t2-resnet56-a"]
+    assert errors["norm_metric"].tolist() == ["top1"] and errors["direction"].tolist() == ["higher is better"]
+    at.multiselect(key="explore-columns").set_value(["metric", "pruned_acc"]).run()
+    row = _table(at).set_index("result_id").loc["Alpha2017Fixture/t2-resnet56-a"]
+    assert row["metric"] == "top1_err" and row["pruned_norm"] == 100 - row["pruned_acc"]
+
+
+def test_exact_matches_come_first_in_the_choice_filters() -> None:
+    from pruneatlas.app.filters import exact_first
+
+    labels = {"edsr-f256-r16": "EDSR (edsr-f256-r16)", "preresnet56": "PreResNet-56 (preresnet56)",
+              "resnet56": "ResNet-56 (resnet56)", "cifar10": "CIFAR-10 (cifar10)",
+              "cifar100": "CIFAR-100 (cifar100)"}  # fmt: skip
+    assert exact_first(sorted(labels), labels) == ["cifar10", "cifar100", "edsr-f256-r16", "resnet56", "preresnet56"]

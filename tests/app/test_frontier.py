@@ -84,3 +84,37 @@ def test_parameters_axis_colour_and_baseline_drift(atlas_path) -> None:
     assert set(zip(baselines["paper_key"], baselines["baseline_norm"], strict=True)) == {
         ("Beta2019Fixture", 75.30), ("Beta2019Fixture", 76.15), ("Gamma2021Fixture", 76.1),
     }  # fmt: skip
+
+
+def test_shortlist_keeps_points_inside_both_thresholds() -> None:
+    from pruneatlas.app.frontier import reduction_for, shortlist
+
+    points = pd.DataFrame({"method": ["a", "b", "c", "d"], "acc_drop": [0.5, 1.5, -0.2, 0.9],
+                           "flops_reduction_pct": [60.0, 70.0, 40.0, 50.0]})  # fmt: skip
+    assert reduction_for(2.0) == 50.0 and round(reduction_for(4.0), 6) == 75.0
+    chosen = shortlist(points, "flops_reduction_pct", max_drop=1.0, min_ratio=2.0)
+    assert chosen["method"].tolist() == ["a", "d"] and chosen["ratio"].tolist() == [2.5, 2.0]
+
+
+def test_thresholds_are_drawn_and_the_structured_filter_narrows_the_points(atlas_path) -> None:
+    at = page_app("frontier").run()
+    at.selectbox(key="front-pair").set_value(("resnet50", "imagenet")).run()
+    at.number_input(key="front-max-drop").set_value(3.5).run()
+    at.number_input(key="front-min-ratio").set_value(2.0).run()
+    no_exceptions(at)
+    chart = _chart(at, "accuracy drop vs")
+    spec = json.loads(chart.proto.spec)
+    rules = [layer for layer in spec["layer"] if layer["mark"].get("type") == "rule"]
+    assert len(rules) == 3  # zero, drop at most 3.5 pp, at least 50 % FLOPs removed
+    assert all(layer["mark"]["color"] != "black" for layer in spec["layer"] if "color" in layer["mark"])
+    frames = [dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.proto.datasets]
+    everything = max((f for f in frames if "result_id" in f.columns), key=len)
+    shortlist = next(d.value for d in at.dataframe if "ratio" in d.value.columns)
+    assert shortlist["result_id"].tolist() == ["Beta2019Fixture/t5-resnet50-thinet"]  # 3.26 pp at 55.8 %
+    at.multiselect(key="front-granularity").set_value(["filter"]).run()
+    no_exceptions(at)
+    frames = [dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data) for d in _chart(at, "vs").proto.datasets]
+    narrowed = max((f for f in frames if "result_id" in f.columns), key=len)
+    assert len(everything) == 2 and narrowed["result_id"].tolist() == ["Beta2019Fixture/t5-resnet50-ours"]
+    at.radio(key="front-structured").set_value("unstructured").run()
+    assert any("No top1 rows" in i.value for i in at.info)  # the fixture's unstructured rows print no FLOPs
