@@ -283,7 +283,10 @@ def _read(source: Path, name: str, columns: list[str]) -> tuple[pd.DataFrame, li
     """The file as strings (empty cells NaN) after csv_input's checks, and each row's line number."""
     path = source / name
     checked = read_rows(path, columns, RELEASED_SHA256.get(name), ragged=True)
-    frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    try:
+        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(f"{path}: not a CSV file pandas can read ({' '.join(str(exc).split())})") from None
     if len(frame) != len(checked):
         raise InputError(f"{path}: {len(checked)} rows read one way and {len(frame)} another; is it a CSV file?")
     return frame, [line for line, _ in checked]
