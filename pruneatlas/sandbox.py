@@ -75,7 +75,10 @@ def run_limited(db_path: Path, sql: str, limits: Limits | None = None) -> tuple[
     finally:
         _SLOTS.release()
     if done.returncode == 0:
-        frame = pa.ipc.open_stream(done.stdout).read_all().to_pandas()
+        try:
+            frame = pa.ipc.open_stream(done.stdout).read_all().to_pandas()
+        except (pa.ArrowException, ValueError, TypeError) as exc:
+            raise QueryRefused(f"the rows cannot be shown ({type(exc).__name__}: {exc})") from None
         return frame.head(limits.row_cap), len(frame) > limits.row_cap
     said = done.stderr.decode("utf-8", "replace").strip().splitlines()
     if done.returncode == REFUSED and said:
@@ -117,17 +120,30 @@ def _execute(request: dict[str, Any]) -> pa.Table:
     return table
 
 
+def _cap_memory(megabytes: int) -> None:
+    """RLIMIT_AS for this process, never above a hard limit it already has."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = megabytes * 2**20 if hard == resource.RLIM_INFINITY else min(megabytes * 2**20, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 def main() -> None:
     request = json.loads(sys.stdin.buffer.read())
-    memory = request["memory_mb"] * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    _cap_memory(request["memory_mb"])
     try:
         table = _execute(request)
+        with pa.ipc.new_stream(sys.stdout.buffer, table.schema) as writer:
+            writer.write_table(table)
     except QueryRefused as exc:
         print(exc, file=sys.stderr)
         sys.exit(REFUSED)
-    with pa.ipc.new_stream(sys.stdout.buffer, table.schema) as writer:
-        writer.write_table(table)
+    except MemoryError:
+        print(f"the query needs more than its {request['memory_mb']} MiB memory limit", file=sys.stderr)
+        sys.exit(REFUSED)
+    except Exception as exc:  # whatever else fails, the parent gets one line
+        first = (str(exc).splitlines() or [""])[0]
+        print(f"the query failed ({type(exc).__name__}: {first})", file=sys.stderr)
+        sys.exit(REFUSED)
 
 
 if __name__ == "__main__":
