@@ -130,3 +130,10 @@ def test_writing_is_all_files_or_none(tmp_path: Path, monkeypatch: pytest.Monkey
         write_all({first: "new a\n", second: "new b\n"})
     assert first.read_text() == "old a\n" and not second.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]  # no temp file left behind
+
+
+def test_results_of_a_paper_missing_from_the_papers_table_are_an_error(atlas: Path, tmp_path: Path) -> None:
+    results, _ = _export(tmp_path, "TRUE")
+    _, papers = _export(tmp_path / "later", "year >= 2020")
+    outcome = _import(results, papers, atlas)
+    assert outcome.exit_code == 1 and "result_id: paper Li2017Pruning is not in" in outcome.output

@@ -76,8 +76,15 @@ def rebuilt_papers(results: pd.DataFrame, papers: pd.DataFrame, where: tuple[Pat
         if not isinstance(result_id, str) or "/" not in result_id:
             raise InputError(f"{where[0]}: row {row + 1}: result_id: {result_id!r} is not <paper>/<result>")
         by_paper.setdefault(result_id.split("/", 1)[0], []).append(row)
-    for row, key in enumerate(papers["paper_key"]):
-        mine = results.iloc[by_paper.get(str(key), [])]
+    keys = [str(key) for key in papers["paper_key"]]
+    for row, key in enumerate(keys):
+        if key in keys[:row]:
+            raise InputError(f"{where[1]}: row {row + 1}: paper_key: {key} appears twice")
+    for key, rows in by_paper.items():
+        if key not in keys:
+            raise InputError(f"{where[0]}: row {rows[0] + 1}: result_id: paper {key} is not in {where[1]}")
+    for row, key in enumerate(keys):
+        mine = results.iloc[by_paper.get(key, [])]
         try:
             [paper] = papers_from_tables(mine, papers.iloc[[row]])
         except (json.JSONDecodeError, TypeError) as exc:
