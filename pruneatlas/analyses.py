@@ -7,6 +7,7 @@ The same functions serve the command line, the app (over a filtered DataFrame) a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -74,8 +75,12 @@ def pivot(
     value: str = "count",
     where: str | None = None,
     source: str = "results",
+    run: Callable[[str], pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """A wide table with a Total row and column; the default is Vadera & Ameen's Appendix D."""
+    """A wide table with a Total row and column; the default is Vadera & Ameen's Appendix D.
+
+    `run` executes the pivot's SQL (default: on `con`); the CLI passes the limited query path, as `where` is
+    the reader's own SQL."""
     known = columns_of(con, source)
     spec = PivotValue.parse(value)
     sql = load_sql("analyses/pivot").format(
@@ -85,7 +90,7 @@ def pivot(
         source=source,
         where=where or "TRUE",
     )
-    long = con.execute(single_select(sql)).df()
+    long = run(sql) if run else con.execute(single_select(sql)).df()
     long["row_key"] = long["row_key"].where(long["row_total"] == 0, TOTAL).fillna("(none)")
     long["col_key"] = long["col_key"].where(long["col_total"] == 0, TOTAL).fillna("(none)")
     wide = long.pivot_table(index="row_key", columns="col_key", values="value", aggfunc="first", dropna=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import ClassVar
@@ -14,7 +15,16 @@ from pruneatlas.build import BuildError, CacheUnwritable, build, open_readonly
 from pruneatlas.models import FIRST_YEAR, LAST_YEAR
 from pruneatlas.paths import SetupError
 from pruneatlas.safe_yaml import YamlError
-from pruneatlas.sql import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryRefused, load_sql, run_select
+from pruneatlas.sandbox import Limits, run_limited
+from pruneatlas.sql import (
+    DEFAULT_ROW_CAP,
+    DEFAULT_TIMEOUT_S,
+    MAX_TIMEOUT_S,
+    QueryRefused,
+    database_path,
+    load_sql,
+    run_select,
+)
 from pruneatlas.vocab import VocabularyError
 
 pd.set_option("display.width", 200)
@@ -141,16 +151,25 @@ def _echo_frame(frame: pd.DataFrame, fmt: str) -> None:
         click.echo(frame.to_string(index=False) if len(frame) else "(no rows)")
 
 
+def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """A time limit that holds: a finite number of seconds above zero (not inf or nan)."""
+    if not 0 < value <= MAX_TIMEOUT_S:
+        raise click.BadParameter(f"give seconds above 0 and at most {MAX_TIMEOUT_S:g}, not {value}")
+    return value
+
+
 @main.command()
 @click.argument("sql")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-@click.option("--max-rows", default=DEFAULT_ROW_CAP, show_default=True)
-@click.option("--timeout", default=DEFAULT_TIMEOUT_S, show_default=True, help="Seconds before the query is stopped.")
+@click.option("--max-rows", default=DEFAULT_ROW_CAP, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--timeout", default=DEFAULT_TIMEOUT_S, show_default=True, callback=_seconds, help="Seconds before it is stopped."
+)
 def query(sql: str, fmt: str, max_rows: int, timeout: float) -> None:
     """Run one read-only SELECT over the atlas (views: results, papers, conflicts, reproductions)."""
     con = _open()
     try:
-        frame, truncated = run_select(con, sql, row_cap=max_rows, timeout_s=timeout)  # type: ignore[arg-type]
+        frame, truncated = run_limited(database_path(con), sql, Limits(row_cap=max_rows, timeout_s=timeout))  # type: ignore[arg-type]
     except QueryRefused as exc:
         raise click.ClickException(str(exc)) from None
     _echo_frame(frame, fmt)
@@ -164,11 +183,16 @@ def query(sql: str, fmt: str, max_rows: int, timeout: float) -> None:
 @click.option("--value", default="count", show_default=True, help="count, or min/max/mean/median/sum(column).")
 @click.option("--where", default=None, help='SQL condition on the results view, e.g. "NOT sweep".')
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-def pivot(rows: str, cols: str, value: str, where: str | None, fmt: str) -> None:
+@click.option(
+    "--timeout", default=DEFAULT_TIMEOUT_S, show_default=True, callback=_seconds, help="Seconds before it is stopped."
+)
+def pivot(rows: str, cols: str, value: str, where: str | None, fmt: str, timeout: float) -> None:
     """A pivot table with totals (default: Vadera & Ameen's Appendix D, architecture x dataset counts)."""
     con = _open()
     try:
-        wide = analyses.pivot(con, rows, cols, value, where)  # type: ignore[arg-type]
+        limits = Limits(row_cap=10**6, timeout_s=timeout)
+        limited = functools.partial(run_limited, database_path(con), limits=limits)  # type: ignore[arg-type]
+        wide = analyses.pivot(con, rows, cols, value, where, run=lambda sql: limited(sql)[0])  # type: ignore[arg-type]
     except (analyses.AnalysisError, QueryRefused) as exc:
         raise click.ClickException(str(exc)) from None
     shown = wide.reset_index() if fmt != "table" else wide

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from pruneatlas import paths
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LOCKED_CONFIG = {
     "enable_external_access": False,
@@ -18,6 +23,15 @@ LOCKED_CONFIG = {
 }
 DEFAULT_ROW_CAP = 10_000
 DEFAULT_TIMEOUT_S = 10.0
+MAX_TIMEOUT_S = 3600.0
+# Functions and catalog views that describe the installation (paths, settings, the user it runs as), read
+# DuckDB's own spill files (which the file-access switch leaves open), or run SQL given as a string (past this
+# check): none of them concern the atlas.
+HIDDEN_FUNCTIONS = frozenset(
+    {"current_setting", "getenv", "glob", "read_blob", "read_text", "which_secret"}
+    | {"query", "query_table", "json_execute_serialized_sql"}
+)
+HIDDEN_PREFIXES = ("duckdb_", "pragma_")
 
 
 class QueryRefused(ValueError):
@@ -36,6 +50,14 @@ def load_sql(name: str) -> str:
 def connect_readonly(db_path: Path) -> duckdb.DuckDBPyConnection:
     """Read-only, no file or network access, settings frozen: reading never writes."""
     return duckdb.connect(str(db_path), read_only=True, config=dict(LOCKED_CONFIG))
+
+
+def database_path(con: duckdb.DuckDBPyConnection) -> Path:
+    """The file behind a connection opened on a build (what a limited query process opens in its turn)."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    if row is None or row[0] is None:
+        raise ValueError("the connection is not on a database file")
+    return Path(row[0])
 
 
 def lock(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
@@ -58,7 +80,31 @@ def single_select(sql: str) -> str:
     kind = statements[0].type
     if kind != duckdb.StatementType.SELECT:
         raise QueryRefused(f"only SELECT queries are allowed here; this is {kind.name}")
+    refuse_internals(sql)
     return sql.strip().rstrip(";")
+
+
+def refuse_internals(sql: str) -> None:
+    """QueryRefused when the query names a function or view that shows DuckDB's settings, paths or files."""
+    with duckdb.connect() as parser:
+        tree = json.loads(parser.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+    for name in _names(tree):
+        lowered = name.lower()
+        if lowered in HIDDEN_FUNCTIONS or lowered.startswith(HIDDEN_PREFIXES):
+            raise QueryRefused(f"{name} is not available here: it shows the server's settings or files, not the atlas")
+
+
+def _names(node: object) -> Iterator[str]:
+    """Every function and table name in a parsed statement (json_serialize_sql's tree), at any depth."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("function_name", "table_name") and isinstance(value, str):
+                yield value
+            else:
+                yield from _names(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _names(item)
 
 
 def run_select(

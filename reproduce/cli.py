@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pruneatlas.safe_yaml import load_yaml_file
+from pruneatlas.safe_yaml import YamlError, load_yaml_file
 
 if TYPE_CHECKING:
     from reproduce.recipes import Recipe
@@ -28,7 +28,11 @@ def _parse_pairs(pairs: tuple[str, ...], what: str) -> dict[str, Any]:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise click.BadParameter(f"expected key=value, got {pair!r}", param_hint=what)
-        out[key.strip().replace("-", "_")] = yaml.safe_load(value)
+        try:
+            out[key.strip().replace("-", "_")] = yaml.safe_load(value)
+        except yaml.YAMLError as exc:
+            reason = getattr(exc, "problem", None) or "not a YAML value"
+            raise click.BadParameter(f"{pair!r}: {reason}", param_hint=what) from None
     return out
 
 
@@ -210,7 +214,43 @@ def _build_configs(method, arch, dataset, sparsities, seeds, epochs, params, tra
             for s in sparsities
         ]
     except (UnknownName, ValidationError) as exc:
+        raise click.UsageError(_one_line(exc)) from None
+
+
+def _configs_from_file(config_file: Path, seeds: list[int]) -> list:  # type: ignore[type-arg]
+    """One validated config per seed (`--seed` over the file's `seeds` list over its `seed`); any problem of the
+    file is a usage error naming it."""
+    from pydantic import ValidationError
+
+    from reproduce.config import RunConfig
+
+    try:
+        raw = load_yaml_file(config_file)
+    except YamlError as exc:
         raise click.UsageError(str(exc)) from None
+    if not isinstance(raw, dict):
+        raise click.UsageError(f"{config_file}: a run config is a mapping of fields, not {type(raw).__name__}")
+    file_seeds = raw.pop("seeds", None)
+    if file_seeds is not None and not (
+        isinstance(file_seeds, list) and file_seeds and all(type(s) is int for s in file_seeds)
+    ):
+        raise click.UsageError(f"{config_file}: seeds: a non-empty list of integers, got {file_seeds!r}")
+    chosen = seeds or file_seeds or [raw.get("seed", 0)]
+    try:
+        return [RunConfig.model_validate({**raw, "seed": seed}) for seed in chosen]
+    except ValidationError as exc:
+        raise click.UsageError(f"{config_file}: {_one_line(exc)}") from None
+
+
+def _one_line(exc: Exception) -> str:
+    """A pydantic error as `field: message; field: message` (one line, no URLs); other errors as they are."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    return "; ".join(
+        f"{'.'.join(map(str, e['loc'])) or 'config'}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
+    )
 
 
 @group.command("run")
@@ -223,19 +263,8 @@ def run_command(
     method, arch, dataset, epochs, params, train, arch_option, data_option, sparsity, seeds, config_file, **where
 ):  # type: ignore[no-untyped-def]
     """Run one config (for one or more seeds) and write its row."""
-    from pydantic import ValidationError
-
-    from reproduce.config import RunConfig
-
     if config_file is not None:
-        raw = load_yaml_file(config_file)
-        file_seeds = raw.pop("seeds", None) if isinstance(raw, dict) else None
-        try:
-            base = RunConfig.model_validate(raw)
-        except ValidationError as exc:
-            raise click.UsageError(f"{config_file}: {exc}") from None
-        chosen = list(seeds) or file_seeds or [base.seed]
-        configs = [base.model_copy(update={"seed": s}) for s in chosen]
+        configs = _configs_from_file(config_file, list(seeds))
     else:
         if sparsity is None:
             raise click.UsageError("give --sparsity (or --config FILE)")

@@ -54,6 +54,14 @@ class RunConfig(Frozen):
             return value
         return MODELS.get(arch).parse_options(value).model_dump(mode="json", exclude_defaults=True)
 
+    @field_validator("training")
+    @classmethod
+    def _trains(cls, value: TrainingConfig) -> TrainingConfig:
+        """A run trains the dense network first; zero epochs would report an untrained net as a baseline."""
+        if value.epochs < 1:
+            raise ValueError(f"epochs must be at least 1, got {value.epochs}")
+        return value
+
     @field_validator("dataset")
     @classmethod
     def _known_dataset(cls, value: str) -> str:

@@ -9,9 +9,12 @@ re-running a config replaces its result and a sweep fills the file.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import os
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -206,25 +209,45 @@ def write_rows(
         path = out_dir / f"{key}.yaml"
         by_file.setdefault(path, (first, []))[1].append(result)
     written = []
-    for path, (first, new) in by_file.items():
-        previous = path.read_bytes() if path.exists() else None
-        existing = PaperFile.model_validate(load_yaml_file(path)).results if previous is not None else []
-        fresh = {r.id: r for r in new}
-        merged = [fresh.pop(r.id, r) for r in existing] + list(fresh.values())
-        paper = _paper(path.stem, first, year, merged)
-        write_yaml_file(path, paper.model_dump(mode="json", exclude_none=True, exclude_defaults=True), HEADER)
-        if validate:
-            problems = validation_errors(path)
-            if problems:
-                if previous is None:
-                    path.unlink()
-                else:
-                    from pruneatlas.atomic import atomic_write_bytes
-
-                    atomic_write_bytes(path, previous)
-                raise RowError("the row does not validate:\n  " + "\n  ".join(problems))
-        written.append(path)
+    with folder_lock(out_dir):
+        for path, (first, new) in by_file.items():
+            _merge_into(path, first, new, year, validate)
+            written.append(path)
     return written
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` while a file in it is read, merged and rewritten: parallel re-runs
+    writing to the same file would otherwise each merge into what they read and the last rename would drop
+    the others' rows. The lock is on the folder itself, so no lock file is left among the paper files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _merge_into(path: Path, first: dict[str, Any], new: list[Result], year: int, validate: bool) -> None:
+    """Replace or add `new` in the file at `path`; validate it and restore the old bytes if it does not pass."""
+    previous = path.read_bytes() if path.exists() else None
+    existing = PaperFile.model_validate(load_yaml_file(path)).results if previous is not None else []
+    fresh = {r.id: r for r in new}
+    merged = [fresh.pop(r.id, r) for r in existing] + list(fresh.values())
+    paper = _paper(path.stem, first, year, merged)
+    write_yaml_file(path, paper.model_dump(mode="json", exclude_none=True, exclude_defaults=True), HEADER)
+    if validate:
+        problems = validation_errors(path)
+        if problems:
+            if previous is None:
+                path.unlink()
+            else:
+                from pruneatlas.atomic import atomic_write_bytes
+
+                atomic_write_bytes(path, previous)
+            raise RowError("the row does not validate:\n  " + "\n  ".join(problems))
 
 
 def validation_errors(path: Path) -> list[str]:

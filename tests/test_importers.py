@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pruneatlas import paths
+from pruneatlas.importers.csv_input import InputError
 from pruneatlas.importers.shrinkbench import import_shrinkbench
 from pruneatlas.importers.state_of_sparsity import import_state_of_sparsity
 from pruneatlas.loader import load_atlas
@@ -109,3 +112,112 @@ def test_state_of_sparsity_runs_become_sweep_rows(tmp_path: Path):
     first = rows[0]
     assert first["accuracy"]["pruned"] == "75.5599975586" and first["params"]["removed_pct"] == "50"
     assert import_state_of_sparsity(STATE_OF_SPARSITY, tmp_path) == (1008, 0)
+
+
+def _copy(source: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / source.name
+    shutil.copytree(source, folder)
+    return folder
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+MAGNITUDE = "rn50_magnitude_pruning.csv"
+
+
+@needs_shared
+@pytest.mark.parametrize("bad", ["NaN", "-3.5", "7", "inf", ""])
+def test_a_bad_accuracy_is_one_line_and_nothing_is_written(bad: str, tmp_path: Path) -> None:
+    source = _copy(STATE_OF_SPARSITY, tmp_path)
+    csv_path = source / MAGNITUDE
+    lines = csv_path.read_text().splitlines(keepends=True)
+    lines[3] = lines[3].rsplit(",", 1)[0] + f",{bad}\n"
+    csv_path.write_text("".join(lines))
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    with pytest.raises(InputError) as caught:
+        import_state_of_sparsity(source, papers)
+    assert str(caught.value) == f"{csv_path}: line 4: accuracy: {bad!r} is not a fraction between 0 and 1"
+    assert list(papers.iterdir()) == []
+
+
+@needs_shared
+def test_an_inserted_line_adds_one_run_and_moves_no_other(tmp_path: Path) -> None:
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    import_state_of_sparsity(STATE_OF_SPARSITY, papers)
+    source = _copy(STATE_OF_SPARSITY, tmp_path)
+    lines = (source / MAGNITUDE).read_text().splitlines(keepends=True)
+    lines.insert(2, "0.55,20000,76000,2000,0,0.75\n")
+    (source / MAGNITUDE).write_text("".join(lines))
+    assert import_state_of_sparsity(source, papers) == (1009, 1)
+    rows = load_yaml_file(papers / "Gale2019State.yaml")["results"]
+    assert len(rows) == len({r["id"] for r in rows}) == len({r["source"]["quote"] for r in rows}) == 1009
+    assert load_atlas([papers], context=[papers]).errors == []
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda b: b[:-5], "the file ends without a newline and is not the released file, so its last value"),
+        (lambda b: b.decode().replace("Sparsity,", "Sparsity;", 1).encode(), "line 1: missing column(s) Sparsity"),
+        (lambda b: b.decode().replace("0.5,", "0.5\u00e9,", 1).encode("latin-1"), "line 2: not UTF-8 text"),
+        (lambda b: b.decode().encode("utf-16"), "UTF-16 text; save it as UTF-8"),
+        (
+            lambda b: b.replace(b"\n0.5,20000,76000,2000,0,", b"\n0.5,20000,", 1),
+            "line 2: 3 field(s) where the header has 6",
+        ),
+        (lambda b: b"", "the file is empty"),
+    ],
+    ids=["truncated", "wrong-columns", "latin-1", "utf-16", "short-row", "empty"],
+)
+def test_malformed_inputs_are_one_line_naming_file_and_line(damage, message: str, tmp_path: Path) -> None:
+    source = _copy(STATE_OF_SPARSITY, tmp_path)
+    csv_path = source / MAGNITUDE
+    csv_path.write_bytes(damage(csv_path.read_bytes()))
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    with pytest.raises(InputError) as caught:
+        import_state_of_sparsity(source, papers)
+    assert str(caught.value).startswith(f"{csv_path}: ") and message in str(caught.value)
+    assert "\n" not in str(caught.value) and list(papers.iterdir()) == []
+
+
+@needs_shared
+def test_a_bom_is_not_part_of_the_first_column_name(tmp_path: Path) -> None:
+    source = _copy(STATE_OF_SPARSITY, tmp_path)
+    csv_path = source / MAGNITUDE
+    csv_path.write_bytes(b"\xef\xbb\xbf" + csv_path.read_bytes())
+    assert import_state_of_sparsity(source, tmp_path) == (1008, 1008)
+
+
+@needs_shared
+def test_a_shrinkbench_import_that_fails_late_writes_nothing(tmp_path: Path) -> None:
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    import_shrinkbench(SHRINKBENCH, papers)
+    before = _snapshot(papers)
+    (papers / "He2018Amc.yaml").unlink()  # the first paper would be written again...
+    source = _copy(SHRINKBENCH, tmp_path)
+    text = (source / "Papers.csv").read_text(encoding="utf-8-sig")
+    late = "google-state-of-sparsity"  # sorts after amc-automl-han (He2018Amc)
+    (source / "Papers.csv").write_text(text.replace(f"\n{late},2019-2,", f"\n{late},someday,", 1) + "\n")
+    with pytest.raises(InputError, match=rf"Papers.csv: line \d+ \(paper {late}\): Date: 'someday' gives no year"):
+        import_shrinkbench(source, papers)
+    assert "He2018Amc.yaml" not in _snapshot(papers)  # ...but the later paper's error stopped every write
+    assert _snapshot(papers) == {k: v for k, v in before.items() if k != "He2018Amc.yaml"}
+
+
+@needs_shared
+@pytest.mark.parametrize(("cell", "kind"), [("inf", "a whole number of trials"), ("2.5", "a whole number of trials")])
+def test_shrinkbench_counts_must_be_whole(cell: str, kind: str, tmp_path: Path) -> None:
+    source = _copy(SHRINKBENCH, tmp_path)
+    frame = pd.read_csv(source / "Results.csv", dtype=str, encoding="utf-8-sig")
+    frame.loc[frame["Name"] == "50", "NumTrials"] = cell
+    frame.to_csv(source / "Results.csv", index=False)
+    with pytest.raises(InputError, match=rf"Results.csv: line \d+ \(row 50\): NumTrials: '{cell}' is not {kind}"):
+        import_shrinkbench(source, tmp_path)
+    assert list(tmp_path.glob("*.yaml")) == []

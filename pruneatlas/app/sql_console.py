@@ -1,4 +1,5 @@
-"""SQL: one SELECT at a time over the read-only build, with a row cap and a time limit; errors, never tracebacks."""
+"""SQL: one SELECT at a time over the read-only build, in a process of its own with a row cap, a time limit, and
+memory and result-size limits; errors, never tracebacks, and a query over a limit never takes the server down."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from pruneatlas.app import common
-from pruneatlas.sql import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryRefused, run_select
+from pruneatlas.sandbox import Limits, run_limited
+from pruneatlas.sql import QueryRefused
+
+LIMITS = Limits()
 
 EXAMPLE = """\
 SELECT method_label, paper_key, baseline_norm, pruned_norm, acc_drop, flops_reduction_pct
@@ -20,8 +24,7 @@ ORDER BY acc_drop"""
 def run(path: Path, sql: str) -> tuple[pd.DataFrame, bool]:
     """Rows and whether the cap cut them, or QueryRefused; any other failure is reported the same way."""
     try:
-        with common.connection(path) as con:
-            return run_select(con, sql, DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S)
+        return run_limited(path, sql, LIMITS)
     except QueryRefused:
         raise
     except Exception as exc:
@@ -33,8 +36,9 @@ def render() -> None:
     st.title("SQL console")
     st.caption(
         f"One `SELECT` over the `results` view (and `papers`, `conflicts`, `reproductions`). The database is opened "
-        f"read-only with file and network access disabled; at most {DEFAULT_ROW_CAP:,} rows come back and a query "
-        f"is stopped after {DEFAULT_TIMEOUT_S:g} s."
+        f"read-only with file and network access disabled; at most {LIMITS.row_cap:,} rows "
+        f"({LIMITS.result_mb:g} MB) come back, and a query is stopped after {LIMITS.timeout_s:g} s or at "
+        f"{LIMITS.memory_mb:,} MiB of memory."
     )
     with st.expander("Columns of `results`"):
         columns = common.query(path, "DESCRIBE results")[["column_name", "column_type"]]
@@ -52,7 +56,7 @@ def render() -> None:
     except QueryRefused as exc:
         st.error(str(exc))
         return
-    note = f" (cut at the {DEFAULT_ROW_CAP:,}-row cap)" if capped else ""
+    note = f" (cut at the {LIMITS.row_cap:,}-row cap)" if capped else ""
     st.caption(f"{len(frame):,} rows{note}.")
     st.dataframe(frame, hide_index=True, column_config=common.COLUMN_CONFIG)
     common.downloads(path, frame, "query")

@@ -1,16 +1,18 @@
 """Add imported rows to paper files without touching anything a person wrote.
 
 A new paper gets a new file. An existing file keeps every byte it had: new rows are appended as text at the
-end of its `results` list, and rows already there (same id) are skipped, so re-running an import is safe.
+end of its `results` list, and rows already there are skipped, so re-running an import is safe. Nothing is
+written here: the new texts are returned, so an import can check them all and write them together
+(staging.py).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pruneatlas.atomic import atomic_write_text
 from pruneatlas.safe_yaml import dump_yaml, load_yaml_file
 
 _ITEM = re.compile(r"^(?P<indent>[ ]*)- ", re.MULTILINE)
@@ -25,19 +27,28 @@ def _indented(items: list[dict[str, Any]], indent: str) -> str:
     return "".join(indent + line if line.strip() else line for line in text.splitlines(keepends=True))
 
 
-def merge_results(path: Path, header: dict[str, Any], results: list[dict[str, Any]], banner: str = "") -> int:
-    """Write or extend the paper file at `path`; returns how many results were added."""
+def _by_id(row: dict[str, Any]) -> object:
+    return row.get("id")
+
+
+def appended(
+    path: Path,
+    header: dict[str, Any],
+    results: list[dict[str, Any]],
+    banner: str = "",
+    key: Callable[[dict[str, Any]], object] = _by_id,
+) -> tuple[str | None, list[dict[str, Any]]]:
+    """The text `path` should have with `results` added, and the rows that are new; (None, []) when every row
+    is already there. Rows count as already there when `key` (default: the id) matches a row of the file."""
     if not path.exists():
-        if results:
-            atomic_write_text(path, banner + dump_yaml({**header, "results": results}))
-        return len(results)
+        return (banner + dump_yaml({**header, "results": results}) if results else None), results
     raw = load_yaml_file(path)
     if not isinstance(raw, dict) or list(raw)[-1:] != ["results"]:
         raise MergeError(f"{path}: `results` must be the last key of the file for rows to be appended")
-    present = {r.get("id") for r in raw.get("results") or [] if isinstance(r, dict)}
-    fresh = [r for r in results if r["id"] not in present]
+    present = {key(r) for r in raw.get("results") or [] if isinstance(r, dict)}
+    fresh = [r for r in results if key(r) not in present]
     if not fresh:
-        return 0
+        return None, []
     text = path.read_text(encoding="utf-8")
     empty = re.search(r"^results:\s*\[\]\s*$", text, re.MULTILINE)
     if empty:
@@ -51,5 +62,4 @@ def merge_results(path: Path, header: dict[str, Any], results: list[dict[str, An
         indent = first["indent"] if first else ""
     if not text.endswith("\n"):
         text += "\n"
-    atomic_write_text(path, text + _indented(fresh, indent))
-    return len(fresh)
+    return text + _indented(fresh, indent), fresh

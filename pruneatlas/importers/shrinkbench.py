@@ -8,6 +8,7 @@ replaced -> `architecture_modified`).
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,7 +20,9 @@ from pydantic import ValidationError
 
 from pruneatlas import paths
 from pruneatlas.checks import WAIVABLE_FIELDS, value_problems
-from pruneatlas.importers.merge import merge_results
+from pruneatlas.importers.csv_input import InputError, read_rows
+from pruneatlas.importers.merge import appended
+from pruneatlas.importers.staging import write_all
 from pruneatlas.keys import held_by_another_paper, normalised_title, paper_key
 from pruneatlas.models import Result
 from pruneatlas.safe_yaml import load_yaml_file
@@ -33,6 +36,13 @@ LICENSE_NOTE = (
 )
 BANNER = "# Paper file created by `pruneatlas import shrinkbench`; hand-entered rows may be added below.\n"
 MAPPING = Path(__file__).with_name("shrinkbench_map.yaml")
+# Results.csv and Papers.csv as released at COMMIT (neither ends with a newline).
+RELEASED_SHA256 = {
+    "Results.csv": "459808520e8b15767139c4b3ff13b962dfce76e218a2f4ba8b347a1c4144cfe8",
+    "Papers.csv": "36b33544b2a56875f5f6d23de4cdcdf363520f629d490a114d0d8dfa0081b572",
+}
+RESULT_COLUMNS = ["Name", "Paper", "Dataset", "Model", "Method", "Notes", "NumTrials"]
+PAPER_COLUMNS = ["Name", "BibTeX", "AuthorName", "Date", "Venue"]
 APPROXIMATE_NOTES = re.compile(r"from dots in fig|px counts|estimated from|approx", re.IGNORECASE)
 VALUE_COLUMNS = [
     "Err1", "Err5", "Top1", "dTop1", "Top5", "dTop5", "MParams", "savedParams", "keptParams", "GFLOPS",
@@ -234,12 +244,16 @@ def _bib_field(bibtex: str, name: str) -> str | None:
     return re.sub(r"\s+", " ", match.group(1)).strip(" {}") if match else None
 
 
-def paper_header(paper: pd.Series, folder: Path) -> dict[str, Any]:
+def paper_header(paper: pd.Series, folder: Path, where: str = "Papers.csv") -> dict[str, Any]:
     bibtex = str(paper["BibTeX"]).strip().strip("'\"").strip() if pd.notna(paper["BibTeX"]) else ""
     title = _bib_field(bibtex, "title") or str(paper["Name"])
     authors_text = _bib_field(bibtex, "author") or str(paper["AuthorName"])
     authors = [a.strip() for a in re.split(r"\s+and\s+", authors_text) if a.strip()]
-    year = int(str(paper["Date"]).split("-")[0])
+    year_text = str(paper["Date"]).split("-")[0].strip()
+    if not year_text.isdigit() or not authors:
+        field = "Date" if not year_text.isdigit() else "AuthorName"
+        raise InputError(f"{where}: {field}: {paper[field]!r} gives no {'year' if field == 'Date' else 'author'}")
+    year = int(year_text)
     header = {
         "key": paper_key(authors[0], year, title, held_by_another_paper(folder, title)),
         "title": title,
@@ -265,17 +279,51 @@ def existing_files_by_title(folder: Path) -> dict[str, Path]:
     return found
 
 
+def _read(source: Path, name: str, columns: list[str]) -> tuple[pd.DataFrame, list[int]]:
+    """The file as strings (empty cells NaN) after csv_input's checks, and each row's line number."""
+    path = source / name
+    checked = read_rows(path, columns, RELEASED_SHA256.get(name), ragged=True)
+    try:
+        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(f"{path}: not a CSV file pandas can read ({' '.join(str(exc).split())})") from None
+    if len(frame) != len(checked):
+        raise InputError(f"{path}: {len(checked)} rows read one way and {len(frame)} another; is it a CSV file?")
+    return frame, [line for line, _ in checked]
+
+
+def check_cells(row: pd.Series, where: str) -> None:
+    """Every value cell a number (as printed: '93.55%', '~1.2'), NumTrials a whole count; else InputError."""
+    for column in [*VALUE_COLUMNS, "NumTrials"]:
+        cell = row.get(column)
+        if cell is None or pd.isna(cell) or not str(cell).strip():
+            continue
+        text = str(cell).strip().rstrip("%").strip().lstrip("~")
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        whole = column != "NumTrials" or (value.is_integer() and value >= 1)
+        if not math.isfinite(value) or not whole:
+            kind = "a whole number of trials" if column == "NumTrials" else "a finite number"
+            raise InputError(f"{where}: {column}: {cell!r} is not {kind}")
+
+
 def import_shrinkbench(source: Path, target: Path | None = None) -> ImportReport:
+    """Every row of Results.csv accounted for; the paper files written all together, or (on any InputError or
+    MergeError) not at all."""
     import yaml
 
     target = target or paths.PAPERS
     mapping = yaml.safe_load(MAPPING.read_text(encoding="utf-8"))
-    results = pd.read_csv(source / "Results.csv", dtype=str, encoding="utf-8-sig")
-    papers = pd.read_csv(source / "Papers.csv", dtype=str, encoding="utf-8-sig").set_index("Name", drop=False)
+    results, lines = _read(source, "Results.csv", [*RESULT_COLUMNS, *VALUE_COLUMNS])
+    papers, paper_lines = _read(source, "Papers.csv", PAPER_COLUMNS)
+    papers = papers.set_index("Name", drop=False)
     report = ImportReport(total=len(results))
     vocab = load_vocabularies()
     by_paper: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for _, row in results.iterrows():
+    for (_, row), line in zip(results.iterrows(), lines, strict=True):
+        check_cells(row, f"{source / 'Results.csv'}: line {line} (row {row['Name']})")
         result, reason = row_to_result(row, mapping, vocab)
         if result is None:
             report.skipped[reason or "unknown"].append(str(row["Name"]))
@@ -285,10 +333,16 @@ def import_shrinkbench(source: Path, target: Path | None = None) -> ImportReport
             continue
         by_paper[row["Paper"]].append(result)
     titles = existing_files_by_title(target)
+    texts: dict[Path, str] = {}
     for name, rows in sorted(by_paper.items()):
-        header = paper_header(papers.loc[name], target)
+        line = paper_lines[papers.index.get_loc(name)] if papers.index.is_unique else "?"
+        header = paper_header(papers.loc[name], target, f"{source / 'Papers.csv'}: line {line} (paper {name})")
         path = titles.get(normalised_title(header["title"]), target / f"{header['key']}.yaml")
-        report.added += merge_results(path, header, rows, BANNER)
+        text, added = appended(path, header, rows, BANNER)
+        if text is not None:
+            texts[path] = text
+        report.added += len(added)
         report.imported += len(rows)
         report.papers.add(path.stem)
+    write_all(texts)
     return report

@@ -194,9 +194,14 @@ def test_a_bad_config_file_is_one_line_naming_it(text: str, message: str, tmp_pa
 
 @pytest.mark.parametrize(
     ("flags", "message"),
-    [(["--epochs", "0"], "training: epochs must be at least 1, got 0"), (["--seed", "-5"], "seed: Input should be")],
+    [
+        (["--epochs", "0"], "training: epochs must be at least 1, got 0"),
+        (["--seed", "-5"], "seed: Input should be"),
+        (["--param", "x=[1,"], "Invalid value for --param: 'x=[1,': expected the node content"),
+    ],
 )
 def test_bad_flags_are_one_line(flags: list[str], message: str, tmp_path: Path) -> None:
-    result = CliRunner().invoke(group, ["run", "-m", "magnitude", "-a", "mlp", "-s", "0.5", *flags])
+    where = ["--out", str(tmp_path / "out"), "--runs-dir", str(tmp_path / "runs")]
+    result = CliRunner().invoke(group, ["run", "-m", "magnitude", "-a", "mlp", "-s", "0.5", *flags, *where])
     assert result.exit_code == 2 and result.output.strip().splitlines()[-1].startswith("Error: ")
     assert message in result.output
