@@ -42,7 +42,9 @@ def write_target(path: Path) -> tuple[Path, int | None]:
     return real, stat.S_IMODE(info.st_mode)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def stage(path: Path, data: bytes) -> tuple[Path, Path]:
+    """Write `data` to a synced temp file beside the real target of `path`, with the mode the target will have;
+    returns (target, temp). Renaming the temp onto the target is the caller's atomic step."""
     target, mode = write_target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / temp_name(target.name)
@@ -55,6 +57,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target, tmp
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    target, tmp = stage(path, data)
+    try:
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
