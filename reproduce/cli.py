@@ -425,8 +425,8 @@ def _run_cost_recipe(recipe, quick: bool, seeds: tuple[int, ...], where: dict[st
             click.echo("quick run: no row written (give --out DIR to keep it)")
         return
     linked = recipe.target if not quick and _in_atlas(recipe.target) else None
-    claim, first = build_cost_claim(recipe, pairs, linked, quick)
-    click.echo(f"cost claim written (validated): {write_cost_claim(claim, first, where['out_dir'])}")
+    claim = build_cost_claim(recipe, pairs, linked, quick)
+    click.echo(f"cost claim written (validated): {write_cost_claim(claim, where['out_dir'])}")
 
 
 if __name__ == "__main__":

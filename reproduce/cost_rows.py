@@ -12,14 +12,12 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pruneatlas import paths
-from pruneatlas.models import CostClaim, PaperFile
-from pruneatlas.safe_yaml import load_yaml_file, write_yaml_file
+from pruneatlas.models import CostClaim
 from reproduce.config import sha256
 from reproduce.recipes.cost import CostRecipe, Metrics
-from reproduce.rows import HEADER, RowError, camel, validation_errors
+from reproduce.rows import RowError, camel, folder_lock, merge_into
 
 
 @dataclass(frozen=True)
@@ -67,10 +65,8 @@ def _notes(recipe: CostRecipe, pairs: Sequence[Pair], quick: bool, linked: str |
     return " ".join(parts)
 
 
-def build_cost_claim(
-    recipe: CostRecipe, pairs: Sequence[Pair], linked: str | None, quick: bool = False
-) -> tuple[CostClaim, Metrics]:
-    """The reproduced cost claim of a recipe's pairs (one per seed), and the first measured run it describes."""
+def build_cost_claim(recipe: CostRecipe, pairs: Sequence[Pair], linked: str | None, quick: bool = False) -> CostClaim:
+    """The reproduced cost claim of a recipe's pairs (one per seed)."""
     from reproduce.methods import METHODS
 
     first = pairs[0].measured
@@ -82,7 +78,7 @@ def build_cost_claim(
     percent, _ = _mean_std([p.percent(recipe) for p in pairs], 1)
     runs = [m for p in pairs for m in (p.measured, p.reference)]
     seeds = sorted(p.measured["seed"] for p in pairs)
-    claim = CostClaim.model_validate(
+    return CostClaim.model_validate(
         {
             "id": recipe.name + ("-quick" if quick else ""),
             "method": atlas_method,
@@ -120,40 +116,18 @@ def build_cost_claim(
             "notes": _notes(recipe, pairs, quick, linked),
         }
     )
-    return claim, first
 
 
 def cost_paper_key(method: str, arch_id: str, dataset_id: str, year: int) -> str:
     return f"Rerun{year}{camel(method)}Cost{camel(arch_id)}{camel(dataset_id)}"
 
 
-def write_cost_claim(claim: CostClaim, first: Metrics, out_dir: Path | None = None) -> Path:
-    """Write `claim` into its file (replacing a claim with the same id); validate the file and undo the write
-    if it does not pass."""
+def write_cost_claim(claim: CostClaim, out_dir: Path | None = None) -> Path:
+    """Write `claim` into its file (replacing a claim with the same id), validated, under the folder's lock."""
+    out_dir = out_dir or paths.REPRODUCED
     year = dt.date.today().year
-    path = (
-        out_dir or paths.REPRODUCED
-    ) / f"{cost_paper_key(claim.method, claim.architecture, claim.dataset, year)}.yaml"
-    previous = path.read_bytes() if path.exists() else None
-    existing = PaperFile.model_validate(load_yaml_file(path)).cost_claims if previous is not None else []
-    claims = [c for c in existing if c.id != claim.id] + [claim]
-    paper: dict[str, Any] = {
-        "key": path.stem,
-        "title": f"PruneAtlas re-run: training cost of {claim.method} on {claim.architecture} / {claim.dataset}",
-        "authors": ["PruneAtlas reproduce"],
-        "year": year,
-        "cost_claims": [c.model_dump(mode="json", exclude_none=True, exclude_defaults=True) for c in claims],
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    checked = PaperFile.model_validate(paper).model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    write_yaml_file(path, checked, HEADER)
-    problems = validation_errors(path)
-    if problems:
-        if previous is None:
-            path.unlink()
-        else:
-            from pruneatlas.atomic import atomic_write_bytes
-
-            atomic_write_bytes(path, previous)
-        raise RowError("the row does not validate:\n  " + "\n  ".join(problems))
+    path = out_dir / f"{cost_paper_key(claim.method, claim.architecture, claim.dataset, year)}.yaml"
+    title = f"PruneAtlas re-run: training cost of {claim.method} on {claim.architecture} / {claim.dataset}"
+    with folder_lock(out_dir):
+        merge_into(path, title, year, cost_claims=[claim])
     return path

@@ -16,12 +16,13 @@ import statistics
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pruneatlas import paths
-from pruneatlas.models import PaperFile, Result
+from pruneatlas.models import CostClaim, PaperFile, Result
 from pruneatlas.safe_yaml import load_yaml_file, write_yaml_file
 
+Entry = TypeVar("Entry", Result, CostClaim)
 HEADER = "# Written by `pruneatlas reproduce` from finished runs; re-run rather than edit by hand.\n"
 
 # The proposing papers, linked as `method_paper` when the atlas has a file for them.
@@ -175,19 +176,6 @@ def build_result(
     )
 
 
-def _paper(key: str, first: dict[str, Any], year: int, results: list[Result]) -> PaperFile:
-    return PaperFile.model_validate(
-        {
-            "key": key,
-            "title": f"PruneAtlas re-run: {first['method_label']} on "
-            f"{first['architecture_id']} / {first['dataset_id']}",
-            "authors": ["PruneAtlas reproduce"],
-            "year": year,
-            "results": [r.model_dump(mode="json", exclude_none=True, exclude_defaults=True) for r in results],
-        }
-    )
-
-
 def write_rows(
     groups: Sequence[Sequence[dict[str, Any]]],
     out_dir: Path | None = None,
@@ -211,7 +199,8 @@ def write_rows(
     written = []
     with folder_lock(out_dir):
         for path, (first, new) in by_file.items():
-            _merge_into(path, first, new, year, validate)
+            title = f"PruneAtlas re-run: {first['method_label']} on {first['architecture_id']} / {first['dataset_id']}"
+            merge_into(path, title, year, results=new, validate=validate)
             written.append(path)
     return written
 
@@ -230,13 +219,32 @@ def folder_lock(folder: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def _merge_into(path: Path, first: dict[str, Any], new: list[Result], year: int, validate: bool) -> None:
-    """Replace or add `new` in the file at `path`; validate it and restore the old bytes if it does not pass."""
+def _merged(old: Sequence[Entry], new: Sequence[Entry]) -> list[Entry]:
+    """`old` with the entries of `new` that share an id replaced in place, and the rest of `new` appended."""
+    fresh = {e.id: e for e in new}
+    return [fresh.pop(e.id, e) for e in old] + list(fresh.values())
+
+
+def merge_into(
+    path: Path,
+    title: str,
+    year: int,
+    results: Sequence[Result] = (),
+    cost_claims: Sequence[CostClaim] = (),
+    validate: bool = True,
+) -> None:
+    """Replace or add results and cost claims in the re-run file at `path` (hold `folder_lock` around it);
+    validate the file and restore the old bytes if it does not pass."""
     previous = path.read_bytes() if path.exists() else None
-    existing = PaperFile.model_validate(load_yaml_file(path)).results if previous is not None else []
-    fresh = {r.id: r for r in new}
-    merged = [fresh.pop(r.id, r) for r in existing] + list(fresh.values())
-    paper = _paper(path.stem, first, year, merged)
+    existing = PaperFile.model_validate(load_yaml_file(path)) if previous is not None else None
+    paper = PaperFile(
+        key=path.stem,
+        title=title,
+        authors=["PruneAtlas reproduce"],
+        year=year,
+        results=_merged(existing.results if existing else [], results),
+        cost_claims=_merged(existing.cost_claims if existing else [], cost_claims),
+    )
     write_yaml_file(path, paper.model_dump(mode="json", exclude_none=True, exclude_defaults=True), HEADER)
     if validate:
         problems = validation_errors(path)

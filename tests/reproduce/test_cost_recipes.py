@@ -56,13 +56,13 @@ def test_the_row_is_the_mean_cost_and_the_mean_share_of_the_references(tmp_path:
         Pair(_metrics(0, 20.0, 97.0), _metrics(0, 100.0, 97.5, side="r")),
         Pair(_metrics(1, 30.0, 96.0), _metrics(1, 50.0, 97.1, side="r")),
     ]
-    claim, first = build_cost_claim(recipe, pairs, linked=recipe.target)
+    claim = build_cost_claim(recipe, pairs, linked=recipe.target)
     assert claim.cost.value.value == 25.0 and claim.cost.unit == "s"
     assert claim.cost.percent_of_reference.value == pytest.approx((20.0 + 60.0) / 2)  # per seed, then averaged
     assert claim.cost.relative_to == "sap" and claim.reproduces == recipe.target
     assert claim.conditions.num_runs == 2 and claim.provenance.seeds == [0, 1]
     assert "20.0, 60.0 %" in claim.notes and "Deviations:" in claim.notes
-    path = write_cost_claim(claim, first, tmp_path)  # validated against the whole atlas, or undone
+    path = write_cost_claim(claim, tmp_path)  # validated against the whole atlas, or undone
     [stored] = PaperFile.model_validate(load_yaml_file(path)).cost_claims
     assert stored.id == recipe.name and stored.reproduces == recipe.target
 
