@@ -119,11 +119,11 @@ class Vocabulary(Generic[E]):
         raise UnknownName(self.kind, name, suggestions)
 
     def duplicates(self) -> list[str]:
-        """Names that two entries both claim: each must point to exactly one entry."""
-        owners: dict[str, set[str]] = {}
+        """Names that two entries both claim (an id given twice included): each must point to exactly one entry."""
+        owners: dict[str, list[str]] = {}
         for entry in self.entries:
             for name in {normalise(n) for n in (entry.id, entry.name, *entry.aliases)}:
-                owners.setdefault(name, set()).add(entry.id)
+                owners.setdefault(name, []).append(entry.id)
         return sorted(f"{name}: {sorted(ids)}" for name, ids in owners.items() if len(ids) > 1)
 
 

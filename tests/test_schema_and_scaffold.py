@@ -25,6 +25,14 @@ def test_vocabularies_load_and_every_name_points_to_one_entry():
         assert vocabulary.duplicates() == []
 
 
+def test_an_id_given_to_two_entries_is_refused(tmp_path: Path):
+    from pruneatlas.vocab import Method, Vocabulary
+
+    entry = {"id": "bk-sdm", "name": "BK-SDM", "category": "knowledge_distillation"}
+    twice = Vocabulary("method", (Method.model_validate(entry), Method.model_validate({**entry, "name": "BK SDM 2"})))
+    assert twice.duplicates() == ["bksdm: ['bk-sdm', 'bk-sdm']"]
+
+
 def test_names_resolve_by_alias_and_spelling():
     vocab = load_vocabularies()
     assert vocab.architectures.resolve("ResNet-56").id == "resnet56"
