@@ -12,7 +12,7 @@ from pruneatlas.cli import main
 from pruneatlas.keys import paper_key
 from pruneatlas.loader import check_text
 from pruneatlas.scaffold import skeleton
-from pruneatlas.vocab import UnknownName, load_vocabularies
+from pruneatlas.vocab import Method, UnknownName, Vocabulary, load_vocabularies
 
 
 def test_results_schema_json_is_generated_from_the_models():
@@ -25,9 +25,7 @@ def test_vocabularies_load_and_every_name_points_to_one_entry():
         assert vocabulary.duplicates() == []
 
 
-def test_an_id_given_to_two_entries_is_refused(tmp_path: Path):
-    from pruneatlas.vocab import Method, Vocabulary
-
+def test_an_id_given_to_two_entries_is_refused():
     entry = {"id": "bk-sdm", "name": "BK-SDM", "category": "knowledge_distillation"}
     twice = Vocabulary("method", (Method.model_validate(entry), Method.model_validate({**entry, "name": "BK SDM 2"})))
     assert twice.duplicates() == ["bksdm: ['bk-sdm', 'bk-sdm']"]
