@@ -66,6 +66,21 @@ RECIPES = [
         deviations=DEVIATIONS,
     ),
     CostRecipe(
+        name="gharatappeh2025-incop-if-vs-lth-time",
+        claim='"incorporating GF and IF not only did not increase the execution time of the pruning algorithm, but '
+        'also notably reduced it" against SAP and LTH over 15 pruning iterations (Sec. 3.2, Fig. 5)',
+        source=SOURCE,
+        target="Gharatappeh2025Information/s3-2-incop-vs-lth-time",
+        quantity="time",
+        scope=f"whole run: dense training and 15 pruning iterations of up to {EPOCHS} epochs",
+        measured=Side("InCoP-IF (p,q) = (0.5, 1)", _config(flow="if", epsilon=EPSILON), run_seconds()),
+        reference=Side("LTH (20 % per iteration)", _config(rule="rate", rate=0.2, flow="none"), run_seconds()),
+        relative_to="lottery-ticket",
+        quick=QUICK,
+        deviations=DEVIATIONS + " LTH prunes 20 % of the remaining weights per iteration globally (the authors' "
+        "code prunes per layer) and rewinds to the dense weights after warm-up, as InCoP does.",
+    ),
+    CostRecipe(
         name="gharatappeh2025-if-vs-gf-flow-time",
         claim='"122.0 ± 7.9 seconds for IF calculations and 61.3 ± 1.3 seconds for GF calculations" (Sec. 3.2): '
         "the information flow costs about twice the gradient flow",
