@@ -52,7 +52,7 @@ def test_release_writes_every_file_with_the_atlas_version(small_atlas: Path, tmp
     for name in FILES:
         if name.endswith(".parquet"):
             assert pq.read_schema(out / name).metadata[b"pruneatlas_version"] == __version__.encode()
-        elif name != "NOTICE":
+        else:
             assert __version__ in (out / name).read_text(encoding="utf-8"), name
     readme = (out / "README.md").read_text(encoding="utf-8")
     assert "Apache License, Version 2.0" in readme and "MIT License" in readme  # data/NOTICE, in full
