@@ -180,7 +180,7 @@ def summary(jobs: list[Job]) -> list[str]:
         if job.metrics is not None:
             line += f" top1 {job.metrics['top1']:.2f}  {folder_name(job.config)}"
             if job.status == "finished":
-                line += f"  {job.seconds:.0f} s"
+                line += f"  {job.seconds:.0f} s on {job.metrics['hardware']}"
         else:
             line += f" {job.error}"
         lines.append(line.rstrip())

@@ -54,6 +54,7 @@ def test_a_two_recipe_campaign_runs_through_submitit_and_resumes(tmp_path: Path,
     assert "[2/2]" in first.output
     summary = first.output.split("summary:", 1)[1]
     assert summary.count("finished         local job ") == 2, summary
+    assert summary.count(" s on CPU: ") == 2, summary  # where each ran: the job, and the hardware it found
     rows = sorted((tmp_path / "rows").glob("*.yaml"))
     assert len(rows) == 2 and all(validation_errors(row) == [] for row in rows)
     for row in rows:
