@@ -57,7 +57,7 @@ def _where(filters: dict[str, Any], known: list[str]) -> tuple[str, list[Any]]:
     return " AND ".join(clauses) or "TRUE", params
 
 
-def results(con: duckdb.DuckDBPyConnection | None = None, **filters: Any) -> pd.DataFrame:
+def results(*, con: duckdb.DuckDBPyConnection | None = None, **filters: Any) -> pd.DataFrame:
     """Rows of the results view whose columns equal the given values, in result_id order.
 
     `results(architecture="resnet56", dataset="cifar10")`; a list means any of its values
