@@ -133,3 +133,26 @@ def test_a_column_without_a_description_stops_the_release(small_atlas: Path, tmp
     with pytest.raises(ValueError, match=r"schema/columns.yaml: no description for column\(s\) results.notes"):
         release.release(tmp_path / "r")
     assert not (tmp_path / "r").exists()
+
+
+def test_data_with_errors_is_never_released(small_atlas: Path, tmp_path: Path, write_paper: WritePaper):
+    write_paper(paper(key="Bad2020Paper", title="Bad", results=[result(architecture="resnet-57")]))
+    outcome = CliRunner().invoke(main, ["release", "--out", str(tmp_path / "r")])
+    assert outcome.exit_code == 1
+    assert "Bad2020Paper.yaml: t1-resnet56-a: architecture: unknown architecture 'resnet-57'" in outcome.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_changelog_names_columns_added_and_removed_and_a_release_without_a_version():
+    import pyarrow as pa
+
+    from pruneatlas import changelog
+
+    old = pa.table({"result_id": ["a/1", "a/2"], "acc_drop": [1.0, 2.0], "gone": ["x", "y"]})
+    new = pa.table({"result_id": ["a/1", "a/2"], "acc_drop": [1.0, 2.5], "fresh": [True, False]})
+    changes = changelog.compare(old, new)
+    assert (changes.added, changes.removed, changes.changed) == ([], [], {"a/2": ["acc_drop"]})
+    text = changelog.markdown("9.9", 2, changes)
+    assert "Since an unversioned release: 0 row(s) added, 1 changed, 0 removed; 2 rows in all." in text
+    assert "Columns added: fresh; removed: gone." in text
+    assert "- `a/2`: acc_drop" in text
