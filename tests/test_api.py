@@ -57,6 +57,8 @@ def test_results_filters_by_values_lists_and_missing(small_atlas: Path):
 def test_an_unknown_filter_column_is_a_clear_error(small_atlas: Path):
     with pytest.raises(AnalysisError, match=r"results has no column 'archtecture'; choose from: result_id"):
         pruneatlas.results(archtecture="resnet56")
+    with pytest.raises(AnalysisError, match=r"results\(year='x'\): Conversion Error: Could not convert string 'x'"):
+        pruneatlas.results(year="x")
 
 
 def test_analyses_return_dataframes_over_one_connection(small_atlas: Path):
