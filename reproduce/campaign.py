@@ -24,7 +24,6 @@ from reproduce.recipes import RECIPES, Recipe
 from reproduce.registry import UnknownName
 
 Executor = Literal["local", "submitit-local", "slurm"]
-EXECUTORS: tuple[str, ...] = ("local", "submitit-local", "slurm")
 
 
 class CampaignSpec(BaseModel):
