@@ -90,3 +90,10 @@ def test_readme_api_examples_run(small_atlas: Path, capsys: pytest.CaptureFixtur
     for block in blocks:
         exec(compile(block, "README.md", "exec"), namespace)
     assert "ResNet-56-pruned-A" in capsys.readouterr().out
+
+
+def test_no_api_name_is_a_submodule_name():
+    """An imported submodule becomes the package's attribute and would hide the function of the same name."""
+    submodules = {p.stem for p in paths.PACKAGE.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
+    assert not submodules & set(pruneatlas.API)
+    assert all(callable(getattr(pruneatlas, name)) for name in pruneatlas.API)
