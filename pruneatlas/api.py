@@ -57,18 +57,27 @@ def _where(filters: dict[str, Any], known: list[str]) -> tuple[str, list[Any]]:
     return " AND ".join(clauses) or "TRUE", params
 
 
-def results(con: duckdb.DuckDBPyConnection | None = None, **filters: Any) -> pd.DataFrame:
+def results(*, con: duckdb.DuckDBPyConnection | None = None, **filters: Any) -> pd.DataFrame:
     """Rows of the results view whose columns equal the given values, in result_id order.
 
     `results(architecture="resnet56", dataset="cifar10")`; a list means any of its values
-    (`method=["hrank", "fpgm"]`), None means the value is missing. An unknown column is an AnalysisError (a
-    ValueError) that lists the columns.
+    (`method=["hrank", "fpgm"]`), None means the value is missing. An unknown column, or a value its column
+    cannot hold, is an AnalysisError (a ValueError) that says which.
     """
-    from pruneatlas.analyses import columns_of
+    import duckdb
+
+    from pruneatlas.analyses import AnalysisError, columns_of
 
     con = _con(con)
     where, params = _where(filters, columns_of(con, "results"))
-    return con.execute(f"SELECT * FROM results WHERE {where} ORDER BY result_id", params).df()
+    try:
+        return con.execute(f"SELECT * FROM results WHERE {where} ORDER BY result_id", params).df()
+    except duckdb.ConversionException as exc:  # a value of the wrong type for its column
+        raise AnalysisError(f"results({_spelled(filters)}): {str(exc).splitlines()[0]}") from None
+
+
+def _spelled(filters: dict[str, Any]) -> str:
+    return ", ".join(f"{name}={value!r}" for name, value in filters.items())
 
 
 def _table(name: str, con: duckdb.DuckDBPyConnection | None) -> pd.DataFrame:

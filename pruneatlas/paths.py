@@ -59,6 +59,16 @@ def _default_cache() -> Path:
     return Path(user_cache_dir("pruneatlas"))
 
 
+def runs_dir() -> Path:
+    """Where re-runs keep their folders: the checkout's runs/, or for an installed package the user's data folder
+    (never inside site-packages, which an upgrade replaces)."""
+    if IN_CHECKOUT:
+        return ROOT / "runs"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("pruneatlas")) / "runs"
+
+
 def data_roots() -> list[Path]:
     """The folders whose YAML files make up the atlas.
 

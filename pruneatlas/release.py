@@ -117,5 +117,6 @@ def release(out: Path, previous: Path | None = None, roots: Sequence[Path] | Non
     (out / "README.md").write_text(datasheet(tables, hashes, columns), encoding="utf-8")
     changes = changelog.compare(old, tables["results"]) if old is not None else None
     (out / "CHANGELOG.md").write_text(changelog.markdown(__version__, len(tables["results"]), changes), "utf-8")
-    (out / "NOTICE").write_text((paths.DATA / "NOTICE").read_text(encoding="utf-8"), encoding="utf-8")
+    notice = (paths.DATA / "NOTICE").read_text(encoding="utf-8")
+    (out / "NOTICE").write_text(f"PruneAtlas {__version__}\n\n{notice}", encoding="utf-8")
     return Release(out, {name: len(table) for name, table in tables.items()}, changes)

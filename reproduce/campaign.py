@@ -9,10 +9,12 @@ machine (a cluster's shared file system); the rows are written here, from the co
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,7 +26,7 @@ from reproduce.recipes import RECIPES, Recipe
 from reproduce.registry import UnknownName
 
 Executor = Literal["local", "submitit-local", "slurm"]
-EXECUTORS: tuple[str, ...] = ("local", "submitit-local", "slurm")
+SUBMITIT_LOG = "SUBMITIT_LOG_LEVEL"
 
 
 class CampaignSpec(BaseModel):
@@ -116,6 +118,22 @@ def _run_here(job: Job, options: RunOptions) -> None:
     job.where, job.seconds = "here", time.perf_counter() - started
 
 
+def import_submitit() -> ModuleType:
+    """submitit, imported without its logging set-up: on first import it calls logging.config.dictConfig, which
+    closes every logging handler this process already has (a notebook's, pytest's). Its jobs keep their logs:
+    the variable is back to what it was before any job starts."""
+    previous = os.environ.get(SUBMITIT_LOG)
+    os.environ[SUBMITIT_LOG] = "NOCONFIG"
+    try:
+        import submitit
+    finally:
+        if previous is None:
+            del os.environ[SUBMITIT_LOG]
+        else:
+            os.environ[SUBMITIT_LOG] = previous
+    return submitit
+
+
 def _run_submitit(
     spec: CampaignSpec,
     pending: list[Job],
@@ -126,8 +144,7 @@ def _run_submitit(
     total: int,
     poll_s: float,
 ) -> None:
-    import submitit
-
+    submitit = import_submitit()
     cluster = "local" if spec.executor == "submitit-local" else "slurm"
     executor = submitit.AutoExecutor(folder=logs, cluster=cluster)
     executor.update_parameters(name="pruneatlas-campaign", **spec.resources)
@@ -180,7 +197,7 @@ def summary(jobs: list[Job]) -> list[str]:
         if job.metrics is not None:
             line += f" top1 {job.metrics['top1']:.2f}  {folder_name(job.config)}"
             if job.status == "finished":
-                line += f"  {job.seconds:.0f} s"
+                line += f"  {job.seconds:.0f} s on {job.metrics['hardware']}"
         else:
             line += f" {job.error}"
         lines.append(line.rstrip())

@@ -26,7 +26,7 @@ from pruneatlas.atomic import atomic_write_bytes, atomic_write_text
 
 
 def default_runs_dir() -> Path:
-    return paths.ROOT / "runs"
+    return paths.runs_dir()
 
 
 def safe_name(text: str) -> str:

@@ -57,6 +57,8 @@ def test_results_filters_by_values_lists_and_missing(small_atlas: Path):
 def test_an_unknown_filter_column_is_a_clear_error(small_atlas: Path):
     with pytest.raises(AnalysisError, match=r"results has no column 'archtecture'; choose from: result_id"):
         pruneatlas.results(archtecture="resnet56")
+    with pytest.raises(AnalysisError, match=r"results\(year='x'\): Conversion Error: Could not convert string 'x'"):
+        pruneatlas.results(year="x")
 
 
 def test_analyses_return_dataframes_over_one_connection(small_atlas: Path):
@@ -88,3 +90,10 @@ def test_readme_api_examples_run(small_atlas: Path, capsys: pytest.CaptureFixtur
     for block in blocks:
         exec(compile(block, "README.md", "exec"), namespace)
     assert "ResNet-56-pruned-A" in capsys.readouterr().out
+
+
+def test_no_api_name_is_a_submodule_name():
+    """An imported submodule becomes the package's attribute and would hide the function of the same name."""
+    submodules = {p.stem for p in paths.PACKAGE.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
+    assert not submodules & set(pruneatlas.API)
+    assert all(callable(getattr(pruneatlas, name)) for name in pruneatlas.API)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -52,7 +54,7 @@ def test_release_writes_every_file_with_the_atlas_version(small_atlas: Path, tmp
     for name in FILES:
         if name.endswith(".parquet"):
             assert pq.read_schema(out / name).metadata[b"pruneatlas_version"] == __version__.encode()
-        elif name != "NOTICE":
+        else:
             assert __version__ in (out / name).read_text(encoding="utf-8"), name
     readme = (out / "README.md").read_text(encoding="utf-8")
     assert "Apache License, Version 2.0" in readme and "MIT License" in readme  # data/NOTICE, in full
@@ -83,16 +85,20 @@ def test_released_parquet_loads_with_datasets_and_duckdb(small_atlas: Path, tmp_
 
 
 def test_croissant_metadata_is_valid_and_reads_the_records(small_atlas: Path, tmp_path: Path):
-    import mlcroissant as mlc
-
+    pytest.importorskip("mlcroissant")
     out = tmp_path / "release"
     _release(out)
-    dataset = mlc.Dataset(str(out / "croissant.json"))
-    assert not dataset.metadata.ctx.issues.errors
-    assert dataset.metadata.version == __version__
-    records = list(dataset.records("results"))
-    assert len(records) == 3
-    assert {r["results/architecture"] for r in records} == {b"resnet56", b"vgg16-cifar"}
+    # In a child process: mlcroissant brings absl, which adds its handler to the importing process's root logger.
+    code = (
+        "import json, sys, mlcroissant as mlc; d = mlc.Dataset(sys.argv[1]); rs = list(d.records('results')); "
+        "print(json.dumps([sorted(map(str, d.metadata.ctx.issues.errors)), "
+        "d.metadata.version, len(rs), sorted({r['results/architecture'].decode() for r in rs})]))"
+    )
+    checked = subprocess.run([sys.executable, "-c", code, str(out / "croissant.json")], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    errors, version, records, architectures = json.loads(checked.stdout.strip().splitlines()[-1])
+    assert not errors and version == __version__
+    assert records == 3 and architectures == ["resnet56", "vgg16-cifar"]
     document = json.loads((out / "croissant.json").read_text(encoding="utf-8"))
     described = {f["name"] for rs in document["recordSet"] if rs["name"] == "results" for f in rs["field"]}
     assert described == set(pq.read_schema(out / "results.parquet").names)
@@ -133,3 +139,26 @@ def test_a_column_without_a_description_stops_the_release(small_atlas: Path, tmp
     with pytest.raises(ValueError, match=r"schema/columns.yaml: no description for column\(s\) results.notes"):
         release.release(tmp_path / "r")
     assert not (tmp_path / "r").exists()
+
+
+def test_data_with_errors_is_never_released(small_atlas: Path, tmp_path: Path, write_paper: WritePaper):
+    write_paper(paper(key="Bad2020Paper", title="Bad", results=[result(architecture="resnet-57")]))
+    outcome = CliRunner().invoke(main, ["release", "--out", str(tmp_path / "r")])
+    assert outcome.exit_code == 1
+    assert "Bad2020Paper.yaml: t1-resnet56-a: architecture: unknown architecture 'resnet-57'" in outcome.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_changelog_names_columns_added_and_removed_and_a_release_without_a_version():
+    import pyarrow as pa
+
+    from pruneatlas import changelog
+
+    old = pa.table({"result_id": ["a/1", "a/2"], "acc_drop": [1.0, 2.0], "gone": ["x", "y"]})
+    new = pa.table({"result_id": ["a/1", "a/2"], "acc_drop": [1.0, 2.5], "fresh": [True, False]})
+    changes = changelog.compare(old, new)
+    assert (changes.added, changes.removed, changes.changed) == ([], [], {"a/2": ["acc_drop"]})
+    text = changelog.markdown("9.9", 2, changes)
+    assert "Since an unversioned release: 0 row(s) added, 1 changed, 0 removed; 2 rows in all." in text
+    assert "Columns added: fresh; removed: gone." in text
+    assert "- `a/2`: acc_drop" in text

@@ -38,7 +38,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dic
     elsewhere.mkdir()
     # PYTHONPATH would show pip the checkout's egg-info (so it would skip the install) and Python the checkout.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PRUNEATLAS_", "VIRTUAL_ENV"))}
-    env |= {"XDG_CACHE_HOME": str(root / "xdg-cache"), "HOME": str(root / "home")}
+    env |= {
+        "XDG_CACHE_HOME": str(root / "xdg-cache"),
+        "XDG_DATA_HOME": str(root / "xdg-data"),
+        "HOME": str(root / "home"),
+    }
     _run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(root / "dist"), str(paths.ROOT)], root, env)
     [wheel] = (root / "dist").glob("pruneatlas-*.whl")
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], root, env)
@@ -58,13 +62,14 @@ def test_the_installed_package_is_the_wheel_with_the_atlas_inside(installed):
     venv, elsewhere, env = installed
     code = (
         "import pruneatlas, json; from pruneatlas import paths; "
-        "print(json.dumps([pruneatlas.__file__, str(paths.ROOT), str(paths.cache_dir())]))"
+        "print(json.dumps([pruneatlas.__file__, str(paths.ROOT), str(paths.cache_dir()), str(paths.runs_dir())]))"
     )
-    module, root, cache = json.loads(_run([str(venv / "bin" / "python"), "-c", code], elsewhere, env))
+    module, root, cache, runs = json.loads(_run([str(venv / "bin" / "python"), "-c", code], elsewhere, env))
     assert Path(module).is_relative_to(venv) and Path(root).is_relative_to(venv)
     assert not Path(module).is_relative_to(paths.ROOT)
     assert (Path(root) / "schema" / "architectures.yaml").is_file() and (Path(root) / "data" / "NOTICE").is_file()
     assert Path(cache) == Path(env["XDG_CACHE_HOME"]) / "pruneatlas"  # the user's cache directory
+    assert Path(runs) == Path(env["XDG_DATA_HOME"]) / "pruneatlas" / "runs"  # re-runs outlive an upgrade
 
 
 def test_stats_query_api_and_release_work_from_another_folder(installed):

@@ -3,7 +3,10 @@ collected here, finished runs never submitted again."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,6 +57,7 @@ def test_a_two_recipe_campaign_runs_through_submitit_and_resumes(tmp_path: Path,
     assert "[2/2]" in first.output
     summary = first.output.split("summary:", 1)[1]
     assert summary.count("finished         local job ") == 2, summary
+    assert summary.count(" s on CPU: ") == 2, summary  # where each ran: the job, and the hardware it found
     rows = sorted((tmp_path / "rows").glob("*.yaml"))
     assert len(rows) == 2 and all(validation_errors(row) == [] for row in rows)
     for row in rows:
@@ -114,3 +118,21 @@ def test_slurm_without_a_cluster_is_one_clear_line(tmp_path: Path, tiny_recipes:
     outcome = _campaign(tmp_path, {"recipes": tiny_recipes[:1], "executor": "slurm"})
     assert outcome.exit_code == 1
     assert 'campaign.yaml: slurm: Could not detect "srun"' in outcome.output
+
+
+def test_submitit_is_imported_without_closing_the_callers_logging_handlers():
+    code = (
+        "import logging, os\n"
+        "class Handler(logging.Handler):\n"
+        "    closed = False\n"
+        "    def close(self):\n"
+        "        Handler.closed = True\n"
+        "logging.getLogger('notebook').addHandler(Handler())\n"
+        "from reproduce.campaign import import_submitit\n"
+        "import_submitit()\n"
+        "assert not Handler.closed, 'submitit closed our handler'\n"
+        "assert 'SUBMITIT_LOG_LEVEL' not in os.environ\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SUBMITIT_LOG_LEVEL"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
