@@ -74,13 +74,9 @@ def write_database(target: Path, atlas: Atlas) -> dict[str, float]:
     results = results_arrow(atlas.row_tables, atlas.conflicts)
     papers = pd.DataFrame(atlas.paper_rows)
     pairs = pd.DataFrame(
-        [
-            {"field": c.field, "result_a": c.first.result_id, "result_b": c.second.result_id,
-             "value_a": c.first.values[c.field], "value_b": c.second.values[c.field]}
-            for c in atlas.conflicts
-        ],
-        columns=["field", "result_a", "result_b", "value_a", "value_b"],
-    )  # fmt: skip
+        [c.as_row() for c in atlas.conflicts],
+        columns=["field", "result_a", "result_b", "value_a", "value_b", "likely_right"],
+    )
     timings["dataframes"] = time.perf_counter() - started
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".build-", suffix=".duckdb")
     os.close(fd)

@@ -187,10 +187,11 @@ def stats(fmt: str) -> None:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 def conflicts(fmt: str) -> None:
-    """Results that different sources give differently for the same paper, method and setting."""
+    """Results that different sources give differently for the same operating point, and which is likely right."""
     con = _open()
     frame = con.sql(  # type: ignore[attr-defined]
-        "SELECT field, result_a, locator_a, value_a, result_b, locator_b, value_b FROM conflicts ORDER BY result_a"
+        "SELECT field, result_a, locator_a, value_a, result_b, locator_b, value_b, likely_right FROM conflicts "
+        "ORDER BY result_a"
     ).df()
     _echo_frame(frame, fmt)
     click.echo(f"{len(frame)} conflict(s)", err=True)
