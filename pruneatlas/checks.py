@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pruneatlas import derive
 from pruneatlas.models import Accuracy, Cost, PaperFile, Result
+from pruneatlas.printed import Printed
 from pruneatlas.problems import WHOLE_FILE, Problem
 from pruneatlas.rows import result_json
 from pruneatlas.vocab import UnknownName, Vocabularies
@@ -28,6 +29,23 @@ class FileContext:
     stem: str
     reproduced: bool
     known_paper_keys: frozenset[str]
+
+
+PRINTED_ACCURACY = ("baseline", "pruned", "change", "baseline_std", "pruned_std")
+PRINTED_COST = ("baseline", "pruned", "removed_pct", "remaining_pct", "ratio")
+
+
+def printed_numbers(result: Result) -> list[tuple[str, Printed]]:
+    """Every number the row records as printed, by field: what its quote must contain and a reviewer checks."""
+    found: list[tuple[str, Printed]] = []
+    for block, names in (("accuracy", PRINTED_ACCURACY), ("secondary", PRINTED_ACCURACY),
+                         ("params", PRINTED_COST), ("flops", PRINTED_COST)):  # fmt: skip
+        values = getattr(result, block)
+        if values is not None:
+            found.extend((f"{block}.{name}", getattr(values, name)) for name in names if getattr(values, name))
+    if result.conditions.runtime_speedup is not None:
+        found.append(("conditions.runtime_speedup", result.conditions.runtime_speedup))
+    return found
 
 
 def _overlap(intervals: list[tuple[float, float]], slack: float) -> bool:

@@ -198,6 +198,27 @@ def conflicts(fmt: str) -> None:
 
 
 @main.command()
+@click.option("--sample", "size", type=int, default=None, help="How many rows (default 10; all changed rows).")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed picks the same rows.")
+@click.option("--where", default=None, help='SQL condition on the results view, e.g. "year >= 2020".')
+@click.option("--changed-since", "revision", default=None, help="Only rows added or edited since this git revision.")
+def audit(size: int | None, seed: int, where: str | None, revision: str | None) -> None:
+    """Rows with their source address, locator, quote and the numbers to find there: what a reviewer checks."""
+    from pruneatlas import audit as auditing
+
+    con = _open()
+    try:
+        ids = auditing.matching_ids(con, where)  # type: ignore[arg-type]
+        if revision is not None:
+            ids = sorted(set(ids) & set(auditing.changed_ids(revision)))
+        chosen = auditing.sample(ids, size if size is not None else 10 if revision is None else len(ids), seed)
+    except (QueryRefused, auditing.AuditError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(auditing.render(auditing.audit_rows(con, chosen)))  # type: ignore[arg-type]
+    click.echo(f"{len(chosen)} of {len(ids)} row(s)", err=True)
+
+
+@main.command()
 @click.option("--author", "first_author", required=True, help="First author, e.g. 'Song Han'.")
 @click.option("--year", type=int, required=True)
 @click.option("--title", required=True)
