@@ -61,6 +61,10 @@ class Facts:
     dense: Value | None
     costs: dict[str, float]
     values: dict[str, Value] = field(default_factory=dict)
+    network: tuple[str, str, str] = ("", "", "")
+    waived: frozenset[str] = frozenset()
+    compared: bool = True
+    sweep: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,13 +150,12 @@ def _setting(result: Result, paper: PaperFile, vocab: Vocabularies, metric: str)
 
 
 def facts_for(paper: PaperFile, file: str, reproduced: bool, vocab: Vocabularies) -> list[tuple[SettingKey, Facts]]:
-    """What the conflict check compares of each (resolved) result: its setting and its numbers."""
+    """What the conflict check compares of each (resolved) result: its setting and its numbers. Sweep points and
+    baselines a paper re-ran are kept for the plausibility checks but not compared (`compared`)."""
     if reproduced:
         return []
     found = []
     for result in paper.results:
-        if result.conditions.sweep or result.conditions.reimplemented:
-            continue
         metric = vocab.metrics.by_id[result.accuracy.metric]
         complement = metric.complement_of is not None
         accuracy = result.accuracy
@@ -179,6 +182,10 @@ def facts_for(paper: PaperFile, file: str, reproduced: bool, vocab: Vocabularies
             dense=values["accuracy.baseline"] if llm else None,
             costs=costs,
             values={k: v for k, v in values.items() if v is not None},
+            network=(result.architecture, result.dataset, metric.complement_of or metric.id),
+            waived=frozenset(d.field for d in result.discrepancies),
+            compared=not (result.conditions.sweep or result.conditions.reimplemented),
+            sweep=result.conditions.sweep,
         )
         found.append((_setting(result, paper, vocab, metric.complement_of or metric.id), facts))
     return found
@@ -243,7 +250,8 @@ def find_conflicts(facts: Iterable[tuple[SettingKey, Facts]]) -> list[Conflict]:
     two agrees with another row of the other's document (that document prints several versions of the result)."""
     groups: dict[SettingKey, list[Facts]] = defaultdict(list)
     for key, fact in facts:
-        groups[key].append(fact)
+        if fact.compared:
+            groups[key].append(fact)
     found: dict[tuple[str, str, str], Conflict] = {}
     for rows in groups.values():
         if len({r.document for r in rows}) < 2:

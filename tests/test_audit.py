@@ -14,7 +14,8 @@ from pruneatlas.safe_yaml import dump_yaml
 
 ROWS = [
     result(id=f"r{i}", method_label=f"ResNet-56-pruned-{i}", accuracy={"metric": "top1_err", "pruned": 6.0 + i / 10},
-           source={"locator": f"Table {i}", "extraction": "table", "quote": f"pruned-{i} {6.0 + i / 10:.1f}"})
+           params={"removed_pct": 9.4}, flops={"removed_pct": 10.4},
+           source={"locator": f"Table {i}", "extraction": "table", "quote": f"pruned-{i} {6.0 + i / 10:.1f} 9.4 10.4"})
     for i in range(8)
 ]  # fmt: skip
 
@@ -31,8 +32,8 @@ def test_an_audit_shows_each_rows_address_locator_quote_and_numbers(write_paper:
     assert "[1/1] Li2017Pruning/r0" in shown
     assert "source:  https://arxiv.org/abs/1608.08710v3" in shown
     assert "where:   Table 0 (table)" in shown
-    assert "quote:   pruned-0 6.0" in shown
-    assert "check:   accuracy.pruned 6.0" in shown
+    assert "quote:   pruned-0 6.0 9.4 10.4" in shown
+    assert "check:   accuracy.pruned 6.0 | params.removed_pct 9.4 | flops.removed_pct 10.4" in shown
 
 
 def test_the_same_seed_picks_the_same_rows_and_another_seed_others(write_paper: WritePaper):
