@@ -107,8 +107,14 @@ def test_a_baseline_the_authors_re_ran_is_their_own_measurement_not_a_conflictin
 
 def _quote(key: str, **changes) -> dict:
     """A row of `key` quoting HRank's ResNet-56 result; `changes` replace fields of the result."""
-    fields = {"id": "q-hrank", "method": "hrank", "method_label": "HRank", "method_paper": "Lin2020Hrank",
-              "accuracy": {"metric": "top1", "baseline": 93.26, "pruned": 93.17}, "flops": {"removed_pct": 50.0}}
+    fields = {
+        "id": "q-hrank",
+        "method": "hrank",
+        "method_label": "HRank",
+        "method_paper": "Lin2020Hrank",
+        "accuracy": {"metric": "top1", "baseline": 93.26, "pruned": 93.17},
+        "flops": {"removed_pct": 50.0},
+    }
     references = {"Lin2020Hrank": {"title": "HRank", "year": 2020}}
     row = result(**{**fields, **changes})
     return paper(key=key, title=key, authors=["A B"], year=2022, references=references, results=[row])  # fmt: skip
