@@ -41,6 +41,8 @@ INPUT_SIZE_RATIO = 4
 MAX_EXPONENT = 30
 PERCENT_BLOCKS = ("accuracy", "secondary")
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:\s*[eE]([+-]?\d+))?(?:\s*([KMGTB])(?![a-z]))?")
+_TIMES_TEN = re.compile(r"(\d+(?:\.\d+)?)\s*[×x*]\s*10\s*\^?\s*([+\-−]?\d{1,2})\b")
+_N_OF_M = re.compile(r"\b(\d{1,2}):(\d{1,2})\b")
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,9 @@ def printed_numbers(result: Result) -> list[tuple[str, Printed]]:
 
 def quoted_numbers(quote: str) -> set[float]:
     """Every number the quote contains, in every reading its formatting allows: 1.5M and 1.5 M are 1.5 and
-    1.5e6, 5.94E7 is 5.94 and 5.94e7, 1,234 is 1234. Signs are dropped (a quote may print a minus as a dash)."""
+    1.5e6, 5.94E7 is 5.94 and 5.94e7, 1.72 × 10^6 (or 1.72 × 106, as PDF text loses the superscript) is also
+    1.72e6, 1,234 is 1234, and an N:M pattern (2:4) is also the % of weights it removes and keeps. Signs are
+    dropped (a quote may print a minus as a dash)."""
     found: set[float] = set()
     for match in _NUMBER.finditer(quote):
         value = float(match[1].replace(",", ""))
@@ -77,6 +81,12 @@ def quoted_numbers(quote: str) -> set[float]:
             found.add(value * 10.0 ** int(match[2]))
         if match[3]:
             found.add(value * SI_SUFFIXES[match[3]])
+    for match in _TIMES_TEN.finditer(quote):
+        found.add(float(match[1]) * 10.0 ** int(match[2].replace("−", "-")))
+    for match in _N_OF_M.finditer(quote):
+        kept, group = int(match[1]), int(match[2])
+        if 0 < kept < group:
+            found.update({100.0 * (group - kept) / group, 100.0 * kept / group})
     return found
 
 
