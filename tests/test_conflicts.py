@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from click.testing import CliRunner
 from paper_factory import WritePaper, paper, result
 
+from pruneatlas.cli import main
 from pruneatlas.loader import load_atlas
 
 HRANK = paper(key="Lin2020Hrank", title="HRank", authors=["Mingbao Lin"], year=2020, results=[
@@ -223,3 +225,14 @@ def test_an_llm_evaluated_under_another_protocol_is_another_setting(write_paper:
     besa.unlink()
     write_paper(wanda("Xu2024Besa", 5.12, 6.92))
     assert [c.field for c in load_atlas([atlas_dir / "papers"]).conflicts] == ["accuracy.pruned"]
+
+
+def test_the_conflicts_command_says_which_side_is_likely_right(write_paper: WritePaper, atlas_dir):
+    write_paper(HRANK)
+    write_paper(_copy(92.17))
+    outcome = CliRunner().invoke(main, ["conflicts", "--format", "csv"])
+    assert outcome.exit_code == 0, outcome.output
+    header, row = outcome.output.splitlines()[:2]
+    assert header.endswith(",likely_right")
+    assert row.startswith("accuracy.pruned,Fang2023Depgraph/tp-hrank,")
+    assert row.endswith(",Lin2020Hrank/t1-r56 (the method's own paper)")
