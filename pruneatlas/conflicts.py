@@ -35,7 +35,6 @@ from pruneatlas.vocab import Vocabularies
 ROUNDING_SLACK = 0.011
 COST_TOLERANCE_PP = 1.0
 SAME_STRUCTURE = {"filter": "channel"}
-COMPARED = ("accuracy.pruned", "accuracy.baseline", "acc_drop")
 
 
 @dataclass(frozen=True)
@@ -49,11 +48,13 @@ class Value:
 
 @dataclass(frozen=True)
 class Facts:
+    """What the conflict and plausibility checks need of one row: where it comes from, whose result and baseline
+    it carries, its variant, costs and compared values (`network` is architecture, data set, accuracy metric)."""
+
     result_id: str
     file: str
     document: str
     paper: str
-    origin: str
     own: bool
     label: str
     variant: str
@@ -174,7 +175,6 @@ def facts_for(paper: PaperFile, file: str, reproduced: bool, vocab: Vocabularies
             file=file,
             document=f"{paper.key}|{source.collection or ''}|{source.url or ''}",
             paper=paper.key,
-            origin=origin,
             own=origin == paper.key and source.collection is None,
             label=result.method_label,
             variant=_key(result.conditions.variant or ""),
