@@ -104,13 +104,9 @@ def write_database(target: Path, atlas: Atlas) -> dict[str, float]:
     papers = pd.DataFrame(atlas.paper_rows)
     costs = pd.DataFrame(atlas.cost_rows, columns=COST_COLUMNS)
     pairs = pd.DataFrame(
-        [
-            {"field": c.field, "result_a": c.first.result_id, "result_b": c.second.result_id,
-             "value_a": c.first.values[c.field], "value_b": c.second.values[c.field]}
-            for c in atlas.conflicts
-        ],
-        columns=["field", "result_a", "result_b", "value_a", "value_b"],
-    )  # fmt: skip
+        [c.as_row() for c in atlas.conflicts],
+        columns=["field", "result_a", "result_b", "value_a", "value_b", "likely_right"],
+    )
     timings["dataframes"] = time.perf_counter() - started
     tmp = target.parent / temp_name("build", BUILD_SUFFIX)
     try:

@@ -250,10 +250,11 @@ def stats(fmt: str) -> None:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 def conflicts(fmt: str) -> None:
-    """Results that different sources give differently for the same paper, method and setting."""
+    """Results that different sources give differently for the same operating point, and which is likely right."""
     con = _open()
     frame = con.sql(  # type: ignore[attr-defined]
-        "SELECT field, result_a, locator_a, value_a, result_b, locator_b, value_b FROM conflicts ORDER BY result_a"
+        "SELECT field, result_a, locator_a, value_a, result_b, locator_b, value_b, likely_right FROM conflicts "
+        "ORDER BY result_a"
     ).df()
     _echo_frame(frame, fmt)
     click.echo(f"{len(frame)} conflict(s)", err=True)
@@ -271,6 +272,27 @@ def explore(streamlit_args: tuple[str, ...]) -> None:
         raise click.ClickException('`pruneatlas explore` needs Streamlit: pip install "pruneatlas[app]"')
     command = [sys.executable, "-m", "streamlit", "run", str(paths.ROOT / "app.py"), *streamlit_args]
     sys.exit(subprocess.call(command))
+
+
+@main.command()
+@click.option("--sample", "size", type=int, default=None, help="How many rows (default 10; all changed rows).")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed picks the same rows.")
+@click.option("--where", default=None, help='SQL condition on the results view, e.g. "year >= 2020".')
+@click.option("--changed-since", "revision", default=None, help="Only rows added or edited since this git revision.")
+def audit(size: int | None, seed: int, where: str | None, revision: str | None) -> None:
+    """Rows with their source address, locator, quote and the numbers to find there: what a reviewer checks."""
+    from pruneatlas import audit as auditing
+
+    con = _open()
+    try:
+        ids = auditing.matching_ids(con, where)  # type: ignore[arg-type]
+        if revision is not None:
+            ids = sorted(set(ids) & set(auditing.changed_ids(revision)))
+        chosen = auditing.sample(ids, size if size is not None else 10 if revision is None else len(ids), seed)
+    except (QueryRefused, auditing.AuditError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(auditing.render(auditing.audit_rows(con, chosen)))  # type: ignore[arg-type]
+    click.echo(f"{len(chosen)} of {len(ids)} row(s)", err=True)
 
 
 @main.command()

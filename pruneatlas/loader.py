@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 from pruneatlas import paths
-from pruneatlas.checks import FileContext, resolve_paper
+from pruneatlas.checks import FileContext, implausible_accuracies, resolve_paper
 from pruneatlas.conflicts import Conflict, Facts, SettingKey, facts_for, find_conflicts
 from pruneatlas.data_files import Skipped, find_yaml_files
 from pruneatlas.models import PaperFile
@@ -321,6 +321,8 @@ def cross_file_checks(outcomes: list[FileOutcome], atlas: Atlas) -> None:
                 outcome.problems.append(Problem(outcome.label, result_id, "reproduces", message))
     checked_files = {display_path(o.path) for o in outcomes if o.checked} | {o.label for o in outcomes if o.checked}
     atlas.conflicts = [c for c in find_conflicts(f for o in good for f in o.facts) if c.touches(checked_files)]
+    facts = [fact for o in good for _, fact in o.facts]
+    atlas.problems.extend(p for p in implausible_accuracies(facts) if p.file in checked_files)
     for outcome in outcomes:
         if outcome.checked:
             atlas.problems.extend(outcome.problems)

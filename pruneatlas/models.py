@@ -38,6 +38,7 @@ Collection = Literal["shrinkbench", "state-of-sparsity"]
 AccuracyClaim = Literal["no_loss", "improved", "negligible_loss", "comparable"]
 ChangeSign = Literal["pruned_minus_baseline", "baseline_minus_pruned"]
 SourceKind = Literal["reported", "secondary", "imported", "reproduced"]
+BaselineOrigin = Literal["own", "quoting", "reference"]
 
 
 class Strict(BaseModel):
@@ -124,6 +125,12 @@ class Conditions(Strict):
     )
     runtime_speedup: Printed | None = Field(None, description="Measured wall-clock speed-up (x)")
     runtime_device: str | None = None
+    variant: str | None = Field(
+        None,
+        description="A named variant of the method or a condition of the run that makes this another setting than "
+        "the method's plain result: 'HRankPlus', 'CCP-AC', 'FPGM-mix, fine-tuned', '5x training', 'trained from "
+        "scratch'. Rows of one method compare only within one variant; a quote that names none may match any",
+    )
 
 
 class Protocol(Strict):
@@ -192,6 +199,13 @@ class Result(Subject):
     scope: Scope | None = None
     schedule: Schedule | None = None
     accuracy: Accuracy
+    baseline_origin: BaselineOrigin | None = Field(
+        None,
+        description="Whose dense baseline `accuracy.baseline` is: `own` (the method's paper's own), `quoting` (the "
+        "quoting document's own model), `reference` (a common model such as torchvision's weights). Unset: `own` "
+        "for rows of the method's own paper, unknown for quotes. Baselines and drops are compared only between "
+        "rows that both carry the method's own baseline",
+    )
     secondary: Accuracy | None = Field(None, description="A second metric for the same point, e.g. top-5")
     params: Cost | None = None
     flops: FlopsCost | None = None

@@ -1,4 +1,5 @@
--- Results that two sources give differently for the same paper, method and setting, with both sources.
+-- Results that two sources give differently for the same published operating point, with both sources and,
+-- where the originating paper's own row or a corroborating source decides it, the side likely right.
 CREATE OR REPLACE VIEW conflicts AS
 SELECT
     c.field,
@@ -10,6 +11,7 @@ SELECT
     b.file AS file_b,
     b.locator AS locator_b,
     c.value_b,
+    c.likely_right,
     a.method_paper,
     a.method,
     a.architecture,

@@ -16,7 +16,11 @@ VALID_RESULT: dict[str, Any] = {
     "accuracy": {"metric": "top1_err", "baseline": 6.96, "pruned": 6.90},
     "params": {"removed_pct": 9.4},
     "flops": {"removed_pct": 10.4},
-    "source": {"locator": "Table 1", "extraction": "table", "quote": "ResNet-56-pruned-A 6.90 ... 9.4% ... 10.4%"},
+    "source": {
+        "locator": "Table 1",
+        "extraction": "table",
+        "quote": "ResNet-56 6.96 ... ResNet-56-pruned-A 6.90 9.4% 10.4%",
+    },
 }
 VALID_PAPER: dict[str, Any] = {
     "key": "Li2017Pruning",
@@ -79,6 +83,18 @@ def paper(**changes: Any) -> dict[str, Any]:
     return {**copy.deepcopy(VALID_PAPER), **changes}
 
 
+NUMBER_BLOCKS = ("accuracy", "secondary", "params", "flops")
+
+
 def result(**changes: Any) -> dict[str, Any]:
-    """A valid result as a dict, with fields replaced."""
-    return {**copy.deepcopy(VALID_RESULT), **changes}
+    """A valid result as a dict, with fields replaced; unless a source is given, its quote carries the numbers."""
+    row = {**copy.deepcopy(VALID_RESULT), **changes}
+    if "source" not in changes:
+        numbers = [
+            str(v)
+            for block in NUMBER_BLOCKS
+            for k, v in (row.get(block) or {}).items()
+            if k not in ("metric", "change_sign", "claim", "unit")
+        ]
+        row["source"]["quote"] = " ".join([row["method_label"], *numbers])
+    return row

@@ -304,7 +304,8 @@ def test_reproductions_give_one_gap_per_claim_from_pruned_accuracy_or_else_from_
             result(id="s2-17pct", method="lottery-ticket", method_label="winning ticket", architecture="lenet-300-100",
                    dataset="mnist", params={"remaining_pct": 17}, flops=None,
                    accuracy={"metric": "top1", "change": ">0.4", "change_sign": "pruned_minus_baseline"},
-                   source={"locator": "Sec. 2", "extraction": "text", "quote": "improving by more than 0.4 points"}),
+                   source={"locator": "Sec. 2", "extraction": "text",
+                           "quote": "at 17% remaining, improving by more than 0.4 points"}),
         ])
     )  # fmt: skip
     write_paper(
@@ -324,4 +325,4 @@ def test_reproductions_give_one_gap_per_claim_from_pruned_accuracy_or_else_from_
     change = rows.loc["Frankle2019Lottery/s2-17pct"]
     assert pd.isna(change["gap"]) and change["gap_basis"] == "accuracy drop"
     assert change["overall_gap"] == pytest.approx(0.20 - 0.4)  # gained 0.20 where the claim gained more than 0.4
-    assert change["claim_quote"] == "improving by more than 0.4 points"
+    assert change["claim_quote"] == "at 17% remaining, improving by more than 0.4 points"

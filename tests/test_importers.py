@@ -70,7 +70,18 @@ def test_notes_survive_and_act_on_the_values(imported):
 def test_shrinkbench_inconsistencies_are_kept_and_flagged(imported):
     folder, _ = imported
     flagged = _row(folder, "sb-525")
-    assert {d["field"] for d in flagged["discrepancies"]} == {"accuracy.change", "secondary.change"}
+    disagreeing = {d["field"] for d in flagged["discrepancies"] if d["note"].startswith("ShrinkBench's own cells")}
+    assert disagreeing == {"accuracy.change", "secondary.change"}
+
+
+@needs_shared
+def test_an_accuracy_computed_from_a_printed_error_says_so(imported):
+    folder, _ = imported
+    computed = {d["field"]: d["note"] for d in _row(folder, "sb-525")["discrepancies"] if d["field"].endswith("pruned")}
+    assert computed == {
+        "accuracy.pruned": "Computed, not printed: pruned Top1 = 100 - printed Err1 27.25",
+        "secondary.pruned": "Computed, not printed: pruned Top5 = 100 - printed Err5 8.87",
+    }
 
 
 @needs_shared

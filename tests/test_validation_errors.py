@@ -127,3 +127,83 @@ def test_the_same_printed_result_entered_twice_under_two_labels_is_flagged(write
     atlas = load_atlas([path])
     assert atlas.errors == []
     assert any("same setting, numbers and source location as 't1-resnet56-a'" in str(w) for w in atlas.warnings)
+
+
+def _quoted(quote: str, **changes) -> dict:
+    return result(**changes, source={"locator": "Table 1", "extraction": "table", "quote": quote})
+
+
+PLAUSIBILITY = [
+    pytest.param(
+        _quoted("ResNet-56 93.5 93.1 9.4% 10.4%", accuracy={"metric": "top1", "baseline": 93.5, "pruned": 93.0}),
+        "accuracy.pruned", "93.0 is not in the quote", id="number missing from the quote",
+    ),
+    pytest.param(
+        _quoted("ResNet-56 8.0 9.4 10.4", accuracy={"metric": "top1", "pruned": 8.0}), "accuracy.pruned",
+        "8.0 % is below chance (10 % for 10 classes)", id="accuracy below chance",
+    ),
+    pytest.param(
+        _quoted("VGG-16 6.96 6.90 9.4 10.4", architecture="vgg16"), "architecture",
+        "vgg16 takes 224x224 inputs and cifar10 has 32x32 images; the vgg variant for it is vgg16-cifar",
+        id="imagenet network on cifar",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("bad", "field", "message"), PLAUSIBILITY)
+def test_planted_implausible_row_names_file_result_and_field(write_paper: WritePaper, bad, field, message):
+    path = write_paper(paper(results=[bad]))
+    errors = [str(p) for p in load_atlas([path]).errors]
+    assert any(e.startswith(f"{path}: t1-resnet56-a: {field}: ") and message in e for e in errors), errors
+
+
+def test_quotes_match_numbers_whatever_their_formatting(write_paper: WritePaper):
+    formatted = _quoted(
+        "ResNet-56 | 93.690 | 1.5 M | 0.85M | 0.094 | 10.4% | 5.94E7",
+        accuracy={"metric": "top1", "pruned": 93.69}, params={"baseline": "1.5M", "pruned": "0.85M"},
+        flops={"removed_pct": 9.4, "pruned": 59400000.0},
+    )  # fmt: skip
+    assert load_atlas([write_paper(paper(results=[formatted]))]).errors == []
+
+
+def test_a_computed_value_or_a_printed_oddity_is_kept_with_a_discrepancy(write_paper: WritePaper):
+    computed = _quoted(
+        "ResNet-56 Err1=6.94% 9.4 10.4 8.0", accuracy={"metric": "top1", "baseline": 8.0, "pruned": 93.06},
+        discrepancies=[{"field": "accuracy.pruned", "note": "Computed: 100 - printed Err1 6.94"},
+                       {"field": "accuracy.baseline", "note": "Printed below chance: the network collapses"}],
+    )  # fmt: skip
+    assert load_atlas([write_paper(paper(results=[computed]))]).errors == []
+
+
+def test_figure_read_offs_need_no_quote_of_their_numbers(write_paper: WritePaper):
+    figure = result(source={"locator": "Fig. 4", "extraction": "figure", "precision": "+-1 pp"})
+    assert load_atlas([write_paper(paper(results=[figure]))]).errors == []
+
+
+def _baselines(write_paper: WritePaper) -> None:
+    """Two papers whose ResNet-50 ImageNet baselines give the atlas its typical value (about 76 %)."""
+    for key, values in (("He2019Filter", (76.15, 75.3)), ("Lin2020Hrank", (76.15, 76.13))):
+        rows = [
+            _quoted(f"{b} {b - 1:.2f} 9.4 10.4", id=f"r{i}", architecture="resnet50", dataset="imagenet",
+                    accuracy={"metric": "top1", "baseline": b, "pruned": round(b - 1, 2)})
+            for i, b in enumerate(values)
+        ]  # fmt: skip
+        write_paper(paper(key=key, title=key, authors=["A B"], results=rows))
+
+
+@pytest.mark.parametrize(
+    ("accuracy", "field", "message"),
+    [
+        ({"metric": "top1", "baseline": 23.85, "pruned": 74.9}, "accuracy.baseline", "complementary error rate"),
+        ({"metric": "top1_err", "baseline": 23.85, "pruned": 74.9}, "accuracy.pruned", "complementary error rate"),
+        ({"metric": "top1", "baseline": 76.15, "pruned": 0.749}, "accuracy.pruned", "a fraction typed"),
+    ],
+    ids=["error typed as accuracy", "accuracy typed as error", "fraction typed as percentage"],
+)
+def test_an_accuracy_far_from_the_atlas_baselines_is_flagged(write_paper: WritePaper, accuracy, field, message):
+    _baselines(write_paper)
+    quote = " ".join(str(v) for k, v in accuracy.items() if k != "metric") + " 9.4 10.4"
+    bad = _quoted(quote, architecture="resnet50", dataset="imagenet", accuracy=accuracy)
+    path = write_paper(paper(results=[bad]))
+    errors = [str(p) for p in load_atlas([path]).errors]
+    assert any(e.startswith(f"{path}: t1-resnet56-a: {field}: ") and message in e for e in errors), errors

@@ -87,43 +87,53 @@ def _scaled(cell: str | None, suffix: str, approximate: bool) -> str | None:
     return None if value is None else f"{value}{suffix}"
 
 
-def _accuracy_block(n: dict[str, Any], acc: str, err: str) -> tuple[dict | None, str | None]:
+def _accuracy_block(n: dict[str, Any], acc: str, err: str) -> tuple[dict | None, str | None, list[tuple[str, str]]]:
     """One metric family (top-1 or top-5): accuracies when any accuracy cell is filled, else error rates.
 
     ShrinkBench sometimes mixes the two within a row (baseline accuracy, pruned error); the missing accuracy is
-    then the exact complement of the printed error, and the note says so.
+    then the exact complement of the printed error, the note says so, and the value's name is returned so a
+    `discrepancies` entry can say it is computed.
     """
     base_acc, base_err, delta, std = f"Orig{acc}", f"Orig{err}", f"d{acc}", f"std{acc}"
-    notes = []
+    notes: list[str] = []
+    computed: list[tuple[str, str]] = []
     if any(n.get(c) is not None for c in (acc, base_acc, delta)):
         metric, pruned, baseline = acc, n.get(acc), n.get(base_acc)
         if pruned is None and n.get(err) is not None:
             pruned = _complement(n[err])
             notes.append(f"pruned {acc} = 100 - printed {err} {n[err]}")
+            computed.append(("pruned", notes[-1]))
         if baseline is None and n.get(base_err) is not None:
             baseline = _complement(n[base_err])
             notes.append(f"baseline {acc} = 100 - printed {base_err} {n[base_err]}")
+            computed.append(("baseline", notes[-1]))
         change = n.get(delta)
     else:
         metric, pruned, baseline, change = err, n.get(err), n.get(base_err), None
     if pruned is None and change is None:
-        return None, None
+        return None, None, []
     block = {"metric": metric, "baseline": baseline, "pruned": pruned}
     if change is not None:
         block |= {"change": change, "change_sign": "pruned_minus_baseline"}
     if metric == acc:
         block |= {"pruned_std": n.get(std), "baseline_std": n.get(f"stdOrig{acc}")}
     block["metric"] = {"Top1": "top1", "Err1": "top1_err", "Top5": "top5", "Err5": "top5_err"}[metric]
-    return {k: v for k, v in block.items() if v is not None}, "; ".join(notes) or None
+    return {k: v for k, v in block.items() if v is not None}, "; ".join(notes) or None, computed
 
 
-def _accuracy_blocks(row: pd.Series, approx: bool) -> tuple[dict | None, dict | None, str | None]:
-    """The primary metric (the top-1 family first), a top-5 secondary, and a note on any converted error."""
+def _accuracy_blocks(
+    row: pd.Series, approx: bool
+) -> tuple[dict | None, dict | None, str | None, list[tuple[str, str]]]:
+    """The primary metric (the top-1 family first), a top-5 secondary, a note on any converted error, and
+    (field, note) for each value computed as the complement of a printed error."""
     n = {c: _number(row.get(c), approx) for c in VALUE_COLUMNS}
-    top1, note1 = _accuracy_block(n, "Top1", "Err1")
-    top5, note5 = _accuracy_block(n, "Top5", "Err5")
+    top1, note1, computed1 = _accuracy_block(n, "Top1", "Err1")
+    top5, note5, computed5 = _accuracy_block(n, "Top5", "Err5")
     primary, secondary = (top1, top5) if top1 else (top5, None)
-    return primary, secondary, "; ".join(x for x in (note1, note5) if x) or None
+    top5_block = "secondary" if top1 else "accuracy"
+    computed = [(f"accuracy.{name}", note) for name, note in computed1]
+    computed += [(f"{top5_block}.{name}", note) for name, note in computed5]
+    return primary, secondary, "; ".join(x for x in (note1, note5) if x) or None, computed
 
 
 def _complement(value: Any) -> str | None:
@@ -183,7 +193,7 @@ def row_to_result(
         return None, f"model {row['Model']!r} on {row['Dataset']} has no architecture mapping"
     notes = str(row["Notes"]) if pd.notna(row["Notes"]) else ""
     approx = bool(APPROXIMATE_NOTES.search(notes))
-    primary, secondary, converted = _accuracy_blocks(row, approx)
+    primary, secondary, converted, computed = _accuracy_blocks(row, approx)
     if primary is None:
         return None, "no pruned accuracy or accuracy change (baseline or cost only)"
     result: dict[str, Any] = {
@@ -194,6 +204,10 @@ def row_to_result(
         "dataset": dataset,
         "accuracy": primary,
     }
+    if entry.get("top5_is_error") and primary["metric"] == "top5":
+        primary["metric"] = "top5_err"
+        if "change_sign" in primary:
+            primary["change_sign"] = "baseline_minus_pruned"
     if secondary:
         result["secondary"] = secondary
     params = _cost(row, approx, ("MParams", "OrigMParams"), ("savedParams", "keptParams", "old/new Nparam"), "M")
@@ -232,10 +246,10 @@ def row_to_result(
         first = exc.errors()[0]
         return None, f"not a valid result ({'.'.join(map(str, first['loc']))}: {first['msg']})"
     disagreeing = [(f, m) for f, m in value_problems(model, vocab) if f in WAIVABLE_FIELDS]
-    if disagreeing:
-        result["discrepancies"] = [
-            {"field": f, "note": f"ShrinkBench's own cells disagree ({m.split(';')[0]})"} for f, m in disagreeing
-        ]
+    entries = [{"field": f, "note": f"ShrinkBench's own cells disagree ({m.split(';')[0]})"} for f, m in disagreeing]
+    entries += [{"field": f, "note": f"Computed, not printed: {note}"} for f, note in computed]
+    if entries:
+        result["discrepancies"] = entries
     return result, None
 
 

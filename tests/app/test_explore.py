@@ -61,7 +61,7 @@ def test_selected_row_shows_quote_bibtex_link_and_conflict(atlas_path) -> None:
     at.run()
     no_exceptions(at)
     assert any("ResNet-56-pruned-A" in s.value for s in at.subheader)
-    assert any("ResNet-56-pruned-A 6.90 9.4% 10.4%" in m.value for m in at.markdown)
+    assert any("ResNet-56 6.96 ... ResNet-56-pruned-A 6.90 9.4% 10.4%" in m.value for m in at.markdown)
     assert any("Conflicts with Beta2019Fixture/t3-resnet56-a-quoted" in w.value for w in at.warning)
     bibtex = [c.value for c in at.code if c.language == "bibtex"]
     assert bibtex and "@inproceedings{Alpha2017Fixture," in bibtex[0]

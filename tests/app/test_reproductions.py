@@ -13,7 +13,8 @@ def test_claim_beside_rerun_with_gap(atlas_path) -> None:
     assert row["rerun_id"] == "Rerun2024Fixture/rerun-resnet56-b"
     assert abs(row["claim_pruned"] - 93.06) < 1e-9 and abs(row["rerun_pruned"] - 92.70) < 1e-9
     assert abs(row["gap"] - (92.70 - 93.06)) < 1e-9
-    assert row["claim_quote"] == "ResNet-56-pruned-B 6.94 13.7% 27.6%"  # the claim's own words travel with it
+    # the claim's own words travel with it
+    assert row["claim_quote"] == "ResNet-56 6.96 ... ResNet-56-pruned-B 6.94 13.7% 27.6%"
     assert row["overall_gap"] == row["gap"]  # the claim prints a pruned accuracy: the gap is taken on it
     assert len(at.get("vega_lite_chart")) == 2  # claim beside re-run, and the gap with the seeds' spread
 
