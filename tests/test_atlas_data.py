@@ -72,7 +72,7 @@ def test_ligatures_expand_to_their_letters():
 
 
 def test_a_pdf_ligature_in_a_label_note_or_quote_is_an_error(write_paper: WritePaper, atlas_dir: Path):
-    source = {"locator": "Table 5", "extraction": "table", "quote": "Pixelﬂy 6.90 ... 9.4% ... 10.4%"}
+    source = {"locator": "Table 5", "extraction": "table", "quote": "ResNet-56 6.96 ... Pixelﬂy 6.90 9.4% 10.4%"}
     row = paper_factory.result(method_label="Pixelﬂy", notes="+ ﬁne-tuning", source=source)
     write_paper(paper_factory.paper(results=[row]))
     problems = {p.field: p.message for p in load_atlas([atlas_dir / "papers"]).errors}
