@@ -82,7 +82,7 @@ def find_yaml_files(targets: Iterable[Path]) -> tuple[list[Path], list[Skipped]]
     skipped: list[Skipped] = []
     for target in targets:
         if not target.is_dir():
-            if not os.path.lexists(target) or (os.path.islink(target) and not target.exists()):
+            if not os.path.lexists(target):
                 raise FileNotFoundError(f"{target}: no such file or folder")
             found.append(target)
             continue

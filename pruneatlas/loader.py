@@ -78,14 +78,16 @@ def _skipped_problem(entry: Skipped) -> Problem:
     return Problem(str(shown), WHOLE_FILE, "(file)", f"{entry.reason}; skipped", "warning")
 
 
-def _is_under(path: Path, folder: Path) -> bool:
-    return path.resolve().is_relative_to(folder.resolve())
+@lru_cache(maxsize=8)
+def _resolved(folder: Path) -> Path:
+    return folder.resolve()
 
 
 def _is_reproduced(path: Path, raw: dict[str, Any]) -> bool:
-    if _is_under(path, paths.REPRODUCED):
+    resolved = path.resolve()
+    if resolved.is_relative_to(_resolved(paths.REPRODUCED)):
         return True
-    if _is_under(path, paths.PAPERS):
+    if resolved.is_relative_to(_resolved(paths.PAPERS)):
         return False
     entries = [e for kind in RESULT_LISTS if isinstance(raw.get(kind), list) for e in raw[kind]]
     return any(isinstance(e, dict) and "provenance" in e for e in entries)
@@ -356,10 +358,11 @@ def load_atlas(
     """
     vocab = vocab or load_vocabularies()
     checked, skipped = find_yaml_files(targets if targets else paths.data_roots())
-    checked_set = {p.resolve() for p in checked}
-    background = [
-        p for p in discover(context if context is not None else paths.data_roots()) if p.resolve() not in checked_set
-    ]
+    background: list[Path] = []
+    if context is None or list(context) != list(targets or []):  # a build checks its whole context: none left
+        checked_set = {p.resolve() for p in checked}
+        others = discover(context if context is not None else paths.data_roots())
+        background = [p for p in others if p.resolve() not in checked_set]
     files = [(p, True) for p in checked] + [(p, False) for p in background]
     outcomes, tables = compile_files(files, vocab, known_keys_of(p for p, _ in files), keep_models, with_rows, workers)
     atlas = Atlas(row_tables=tables)

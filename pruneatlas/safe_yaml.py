@@ -220,7 +220,7 @@ def read_data_bytes(path: Path) -> bytes:
     try:
         data = read_regular(path, MAX_FILE_BYTES)
     except NotARegularFile as exc:
-        raise YamlError(f"{path}: {exc}; skipped") from None
+        raise YamlError(f"{path}: {exc}") from None
     except OSError as exc:
         raise YamlError(f"{path}: cannot be read ({exc.strerror})") from None
     if len(data) > MAX_FILE_BYTES:
