@@ -122,6 +122,7 @@ def filter_widgets(frame: pd.DataFrame, key: str, extra: bool = True) -> FilterS
             placeholder="any",
             format_func=lambda v, names=names: names.get(v, v),
             filter_mode="contains",  # typed text must appear as typed: "cifar10" is not "c...i...f...a...r...1...0"
+            select_all=False,  # else Enter after typing picks "select all matches": cifar10 would bring CIFAR-100
         )
         choices[column] = tuple(picked)
     url_state.valid(f"{key}-structured", list(STRUCTURED_CHOICES), "any")

@@ -15,7 +15,7 @@ from pruneatlas.app import charts, common, url_state
 from pruneatlas.app.filters import STRUCTURED_CHOICES, FilterSpec, apply_filters
 
 X_CHOICES = {"flops_reduction_pct": "FLOPs removed", "params_reduction_pct": "Parameters removed"}
-RATIO_NAMES = {"flops_reduction_pct": "FLOP speed-up", "params_reduction_pct": "compression"}
+RATIO_NAMES = {"flops_reduction_pct": "FLOP speed-up", "params_reduction_pct": "Compression"}
 COLOUR_CHOICES = {"category": "Category", "method": "Method", "granularity": "Granularity", "structured": "Structured"}
 DEFAULT_PAIR = ("resnet56", "cifar10")
 URL_KEYS = {"front-pair": tuple, "front-metric": object, "front-sweep": object, "front-structured": object,
@@ -83,10 +83,12 @@ def _filters(rows: pd.DataFrame, sweep: bool) -> FilterSpec:
     structured = c1.radio("Structured", STRUCTURED_CHOICES, horizontal=True, key="front-structured")
     granularities = sorted(rows["granularity"].dropna().unique())
     url_state.valid("front-granularity", granularities)
-    granularity = c2.multiselect("Granularity", granularities, key="front-granularity", placeholder="any")
+    granularity = c2.multiselect(
+        "Granularity", granularities, key="front-granularity", placeholder="any", select_all=False
+    )
     kinds_offered = sorted(rows["source_kind"].dropna().unique())
     url_state.valid("front-source", kinds_offered)
-    kinds = c3.multiselect("Source kind", kinds_offered, key="front-source", placeholder="any")
+    kinds = c3.multiselect("Source kind", kinds_offered, key="front-source", placeholder="any", select_all=False)
     years = None
     if rows["year"].nunique() > 1:
         low, high = int(rows["year"].min()), int(rows["year"].max())
@@ -133,7 +135,7 @@ def render() -> None:
     colour = c5.radio("Colour by", list(COLOUR_CHOICES), format_func=COLOUR_CHOICES.get, horizontal=True,
                       key="front-colour")  # fmt: skip
     max_drop = c6.number_input("Drop at most (pp)", min_value=-10.0, max_value=100.0, step=0.25, key="front-max-drop")
-    min_ratio = c7.number_input(f"{RATIO_NAMES[x].capitalize()} at least (x)", min_value=1.0, max_value=1000.0,
+    min_ratio = c7.number_input(f"{RATIO_NAMES[x]} at least (x)", min_value=1.0, max_value=1000.0,
                                 step=0.25, key="front-min-ratio")  # fmt: skip
     url_state.publish(URL_KEYS)
     title = common.pair_label(frame, *pair)
@@ -157,7 +159,7 @@ def render() -> None:
             f"{len(chosen)} operating points from {chosen['method'].nunique()} methods are inside both thresholds, "
             "least drop first."
         )
-        ratio = st.column_config.NumberColumn(f"{RATIO_NAMES[x].capitalize()} (x)", format="%.2f")
+        ratio = st.column_config.NumberColumn(f"{RATIO_NAMES[x]} (x)", format="%.2f")
         reduction = st.column_config.NumberColumn(f"{X_CHOICES[x]} (%)", format="%.1f")
         st.dataframe(chosen, hide_index=True, column_order=SHORTLIST_COLUMNS, key="front-shortlist",
                      column_config={**common.COLUMN_CONFIG, "method_name": st.column_config.TextColumn("Method"),
