@@ -7,6 +7,8 @@ only comparable between papers whose dense models were equally good (baseline dr
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -32,6 +34,13 @@ def frontier_points(rows: pd.DataFrame, x: str) -> pd.DataFrame:
         return analyses.pareto(con, x=x, y="acc_drop", source="rows")
     finally:
         con.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_points(path: str, pair: tuple[str, str], metric: str, spec: FilterSpec, x: str) -> pd.DataFrame:
+    """The filtered operating points of one pair with their Pareto flags, cached per build and choice."""
+    rows = apply_filters(panel_rows(common.results(Path(path)), *pair, metric, spec.include_sweep), spec)
+    return frontier_points(rows, x)
 
 
 def panel_rows(frame: pd.DataFrame, architecture: str, dataset: str, metric: str, sweep: bool) -> pd.DataFrame:
@@ -127,7 +136,8 @@ def render() -> None:
     url_state.valid("front-metric", metrics, "top1" if "top1" in metrics else metrics[0])
     metric = c2.selectbox("Metric", metrics, key="front-metric")
     sweep = c3.toggle("Include sweep rows", key="front-sweep")
-    rows = apply_filters(panel_rows(pair_rows, *pair, metric, sweep), _filters(pair_rows, sweep))
+    spec = _filters(pair_rows, sweep)
+    rows = apply_filters(panel_rows(pair_rows, *pair, metric, sweep), spec)
     c4, c5, c6, c7 = st.columns([1.4, 1.6, 1, 1])
     url_state.valid("front-x", list(X_CHOICES), next(iter(X_CHOICES)))
     url_state.valid("front-colour", list(COLOUR_CHOICES), next(iter(COLOUR_CHOICES)))
@@ -139,7 +149,7 @@ def render() -> None:
                                 step=0.25, key="front-min-ratio")  # fmt: skip
     url_state.publish(URL_KEYS)
     title = common.pair_label(frame, *pair)
-    points = frontier_points(rows, x)
+    points = _cached_points(str(path), pair, metric, spec, x).copy()
     if points.empty:
         st.info(f"No {metric} rows for {title} give both an accuracy drop and {X_CHOICES[x].lower()} here.")
     else:
