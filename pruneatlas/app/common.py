@@ -172,13 +172,13 @@ def _bib(rows: pd.DataFrame, paper_frame: pd.DataFrame) -> bytes:
 
 def download_files(
     frame: pd.DataFrame, name: str, paper_frame: pd.DataFrame, rows: pd.DataFrame | None = None,
-    caption: str | None = None,
+    caption: str | None = None, latex: Callable[[], bytes] | None = None,
 ) -> list[Download]:  # fmt: skip
     """CSV and Parquet of `frame`; a LaTeX table citing each row's paper and the matching .bib for `rows`.
 
     `rows` are result rows (with `paper_key`); they default to `frame` when it has that column. Each file is a
     callable, made only when its button is clicked, so a page with thousands of rows renders as fast as one
-    with ten.
+    with ten. `latex` replaces the LaTeX of the rows by a table of the page's own (a pivot).
     """
     rows = frame if rows is None and "paper_key" in frame.columns else rows
     plain = frame.drop(columns=["conflict"], errors="ignore")
@@ -191,17 +191,18 @@ def download_files(
         Download("Parquet", f"{slug}.parquet", "application/vnd.apache.parquet",
                  functools.partial(export.to_bytes, plain, "parquet")),
         Download("LaTeX table", f"{slug}.tex", "application/x-tex",
-                 functools.partial(_latex, rows, caption) if citable else None, why_not),
+                 latex or (functools.partial(_latex, rows, caption) if citable else None), why_not),
         Download("BibTeX (.bib)", f"{slug}.bib", "application/x-bibtex",
                  functools.partial(_bib, rows, paper_frame) if citable else None, why_not),
     ]  # fmt: skip
 
 
 def downloads(
-    path: Path, frame: pd.DataFrame, name: str, rows: pd.DataFrame | None = None, caption: str | None = None
-) -> None:
+    path: Path, frame: pd.DataFrame, name: str, rows: pd.DataFrame | None = None, caption: str | None = None,
+    latex: Callable[[], bytes] | None = None,
+) -> None:  # fmt: skip
     """The shared download row under every table: CSV, Parquet, LaTeX (\\cite{} keys) and its .bib."""
-    files = download_files(frame, name, papers(path), rows, caption)
+    files = download_files(frame, name, papers(path), rows, caption, latex)
     for column, file in zip(st.columns(len(files)), files, strict=True):
         column.download_button(
             file.label, file.make or b"", file.file_name, file.mime, key=f"dl-{file.file_name}", on_click="ignore",
