@@ -307,15 +307,50 @@ def recipes_run(name, quick, seeds, **where):  # type: ignore[no-untyped-def]
     if where["no_row"]:
         return
     linked = recipe.target if not quick and _in_atlas(recipe.target) else None
-    note = f'Recipe {name}{" (quick variant)" if quick else ""}: re-runs "{recipe.claim}" ({recipe.source}).'
-    if recipe.target and not linked:
-        note += f" Target row: {recipe.target}" + (
-            " (quick variant: not linked)." if quick else " (not in the atlas yet)."
-        )
-    if recipe.deviations:
-        note += f" Deviations: {recipe.deviations}"
+    if quick:
+        note = quick_note(recipe)
+    else:
+        note = f'Recipe {name}: re-runs "{recipe.claim}" ({recipe.source}).'
+        if recipe.target and not linked:
+            note += f" Target row: {recipe.target} (not in the atlas yet)."
+        if recipe.deviations:
+            note += f" Deviations: {recipe.deviations}"
     command = recipe.command + (" --quick" if quick else "")  # the documented command, whatever ran the seeds
-    _write([results], where["out_dir"], {group_hash(base): linked} if linked else None, note, command)
+    out_dir = where["out_dir"] or (quick_rows_dir(where["runs_dir"]) if quick else None)
+    if quick and where["out_dir"] is None:
+        click.echo(f"quick variant: its row goes to {out_dir}, outside the atlas (--out data/reproduced to add it)")
+    _write([results], out_dir, {group_hash(base): linked} if linked else None, note, command)
+
+
+def quick_rows_dir(runs_dir: Path | None) -> Path:
+    """Where a quick run's row goes unless --out says otherwise: beside the run folders, never in data/."""
+    from reproduce.runs import default_runs_dir
+
+    return (runs_dir or default_runs_dir()) / "quick-rows"
+
+
+def _leaves(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        out |= _leaves(value, f"{name}.") if isinstance(value, dict) else {name: value}
+    return out
+
+
+def quick_note(recipe: Any) -> str:  # a reproduce.recipes.Recipe
+    """The notes of a quick run's row: what ran, in the settings where it differs from the recipe, and that it is
+    a smoke run, not a re-run of the published claim."""
+    full = _leaves(recipe.config)
+    changes = "; ".join(
+        f"{key} {value} (recipe: {full.get(key, 'not set')})" for key, value in _leaves(recipe.quick).items()
+    )
+    note = f"Quick variant of recipe {recipe.name}, a smoke run that re-runs no published claim. What ran differs "
+    note += f"from the recipe in: {changes}." if changes else "from the recipe in nothing."
+    note += f' The recipe itself re-runs "{recipe.claim}" ({recipe.source})'
+    note += f" against {recipe.target}." if recipe.target else "."
+    if recipe.deviations:
+        note += f" The recipe's own deviations from the paper: {recipe.deviations}"
+    return note
 
 
 if __name__ == "__main__":
