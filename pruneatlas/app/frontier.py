@@ -174,7 +174,11 @@ def render() -> None:
         st.dataframe(chosen, hide_index=True, column_order=SHORTLIST_COLUMNS, key="front-shortlist",
                      column_config={**common.COLUMN_CONFIG, "method_name": st.column_config.TextColumn("Method"),
                                     "ratio": ratio, "reduction": reduction})  # fmt: skip
-        common.downloads(path, chosen.drop(columns=["reduction", "ratio"]), f"shortlist-{pair[0]}-{pair[1]}")
+        common.downloads(
+            path, chosen.drop(columns=["reduction", "ratio"]), f"shortlist-{pair[0]}-{pair[1]}",
+            filters=f"{title}, {metric}; {spec.describe()}; drop at most {max_drop:g} pp at "
+            f"{min_ratio:g}x {RATIO_NAMES[x]} or more; least drop first",
+        )  # fmt: skip
         with st.expander(f"The {len(points)} plotted points, the {len(front)} on the front first"):
             table = points.sort_values(["on_front", x], ascending=[False, False])
             on_front = st.column_config.CheckboxColumn("On the front")

@@ -168,6 +168,8 @@ def test_researcher_downloads_a_latex_table_that_compiles(real_server: str, brow
     assert tex.count(amc) == 1  # five quotes of one published number: one row citing its quoting papers
     assert "-0.00" not in tex and "CIFAR-100" not in tex and "EDSR" not in tex
     assert "@inproceedings{Li2020Group," in bib
+    assert "Filters: architecture resnet56; dataset cifar10; \\textgreater{}= 50 \\% FLOPs removed" in tex
+    assert "sorted by accuracy drop" in tex and "PruneAtlas 0.1.0, build " in tex
     if shutil.which("pdflatex") and shutil.which("bibtex"):
         (out_dir / "doc.tex").write_text(
             "\\documentclass{article}\n\\usepackage{booktabs,longtable}\n\\begin{document}\n\\input{explore.tex}\n"
