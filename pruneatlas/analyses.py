@@ -103,6 +103,34 @@ def pivot(
     return wide
 
 
+def arrange_pivot(
+    wide: pd.DataFrame, by_total: bool = False, top: int | None = None, hide_empty: bool = False
+) -> pd.DataFrame:
+    """A pivot re-ordered for reading: rows and columns by their total (largest first), only the `top` rows, and
+    without rows or columns that hold no value (0 counts, no aggregate). The Total row and column stay last."""
+    body_rows = [k for k in wide.index if k != TOTAL]
+    body_cols = [k for k in wide.columns if k != TOTAL]
+    body = wide.loc[body_rows, body_cols]
+    filled = body.notna() & (body != 0)
+    if hide_empty:
+        body_rows = [k for k in body_rows if filled.loc[k].any()]
+    if by_total and TOTAL in wide.columns:
+        body_rows = sorted(body_rows, key=lambda k: -_sortable(wide.at[k, TOTAL]))
+    if by_total and TOTAL in wide.index:
+        body_cols = sorted(body_cols, key=lambda k: -_sortable(wide.at[TOTAL, k]))
+    if top:
+        body_rows = body_rows[:top]
+    if hide_empty:  # columns without a value in the rows kept
+        body_cols = [k for k in body_cols if filled.loc[body_rows, k].any()]
+    rows = body_rows + [TOTAL] * (TOTAL in wide.index)
+    cols = body_cols + [TOTAL] * (TOTAL in wide.columns)
+    return wide.loc[rows, cols]
+
+
+def _sortable(value: object) -> float:
+    return float("-inf") if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+
+
 def figure4(
     con: duckdb.DuckDBPyConnection,
     architecture: str,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import click
+import duckdb
 import pandas as pd
 
 from pruneatlas import __version__, analyses, export, paths
@@ -182,19 +183,34 @@ def query(sql: str, fmt: str, max_rows: int, timeout: float) -> None:
 @click.option("--cols", default="dataset", show_default=True, help="Column for the columns.")
 @click.option("--value", default="count", show_default=True, help="count, or min/max/mean/median/sum(column).")
 @click.option("--where", default=None, help='SQL condition on the results view, e.g. "NOT sweep".')
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "latex"]), default="table")
+@click.option("--sort-total", is_flag=True, help="Rows and columns by their total, largest first.")
+@click.option("--top", type=int, default=None, help="Only the first N rows (after --sort-total).")
+@click.option("--hide-empty", is_flag=True, help="Leave out rows and columns without a value.")
+@click.option("--every-source", is_flag=True, help="Count every source's row, not each published operating point once.")
 @click.option(
     "--timeout", default=DEFAULT_TIMEOUT_S, show_default=True, callback=_seconds, help="Seconds before it is stopped."
 )
-def pivot(rows: str, cols: str, value: str, where: str | None, fmt: str, timeout: float) -> None:
+def pivot(
+    rows: str, cols: str, value: str, where: str | None, fmt: str, sort_total: bool, top: int | None,
+    hide_empty: bool, every_source: bool, timeout: float,
+) -> None:  # fmt: skip
     """A pivot table with totals (default: Vadera & Ameen's Appendix D, architecture x dataset counts)."""
     con = _open()
+    condition = " AND ".join([*([f"({where})"] if where else []), *([] if every_source else ["op_primary"])])
     try:
         limits = Limits(row_cap=10**6, timeout_s=timeout)
         limited = functools.partial(run_limited, database_path(con), limits=limits)  # type: ignore[arg-type]
-        wide = analyses.pivot(con, rows, cols, value, where, run=lambda sql: limited(sql)[0])  # type: ignore[arg-type]
+        run = lambda sql: limited(sql)[0]  # noqa: E731
+        wide = analyses.pivot(con, rows, cols, value, condition or None, source="results_points", run=run)  # type: ignore[arg-type]
     except (analyses.AnalysisError, QueryRefused) as exc:
         raise click.ClickException(str(exc)) from None
+    except duckdb.Error as exc:  # a --where naming a column that does not exist, or not SQL at all
+        raise click.ClickException(f"--where {where!r}: {str(exc).splitlines()[0]}") from None
+    wide = analyses.arrange_pivot(wide, by_total=sort_total, top=top, hide_empty=hide_empty)
+    if fmt == "latex":
+        click.echo(export.pivot_latex(wide, f"{value} by {rows} and {cols}" + (f" where {where}." if where else ".")))
+        return
     shown = wide.reset_index() if fmt != "table" else wide
     if fmt == "table":
         click.echo(shown.to_string(na_rep="") if len(shown) else "(no rows)")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from pruneatlas import bibentry
+from pruneatlas.analyses import TOTAL
 from pruneatlas.atomic import atomic_write_bytes
 from pruneatlas.latex_text import latex_text, latex_unicode
 from pruneatlas.neutralise import bibtex_entry, spreadsheet_safe
@@ -152,6 +153,35 @@ def to_latex(
         lines.append(f"\\multicolumn{{{len(COLUMNS)}}}{{l}}{{{group_heading(rows[0])}}} \\\\")
         lines += [" & ".join(latex_row(row)) + f" \\\\ % {row.get('result_id', '')}" for row in rows]
     lines += ["\\end{longtable}", ""]
+    return "\n".join(lines)
+
+
+def pivot_latex(wide: pd.DataFrame, caption: str, version: str | None = None) -> str:
+    """The pivot itself as a booktabs table: its keys as row and column heads, empty cells blank."""
+    counts = all(pd.api.types.is_integer_dtype(t) for t in wide.dtypes)
+
+    def cell(value: object) -> str:
+        if value is None or pd.isna(value) or (counts and value == 0):  # type: ignore[call-overload]
+            return ""
+        return str(int(value)) if counts else number(value)  # type: ignore[call-overload]
+
+    head = [latex_text(f"{wide.index.name or ''} / {wide.columns.name or ''}")]
+    head += [latex_text(str(c)) for c in wide.columns]
+    lines = [
+        "% Needs \\usepackage{booktabs} in the preamble.",
+        "\\begin{table}[t]",
+        "\\centering",
+        f"\\caption{{{latex_text(caption + (f' PruneAtlas {version}.' if version else ''))}}}",
+        f"\\begin{{tabular}}{{l{'r' * len(wide.columns)}}}",
+        "\\toprule",
+        " & ".join(head) + " \\\\",
+        "\\midrule",
+    ]
+    for key, values in wide.iterrows():
+        if key == TOTAL:
+            lines.append("\\midrule")
+        lines.append(" & ".join([latex_text(str(key)), *(cell(v) for v in values)]) + " \\\\")
+    lines += ["\\bottomrule", "\\end{tabular}", "\\end{table}", ""]
     return "\n".join(lines)
 
 

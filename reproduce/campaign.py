@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from reproduce.config import RunConfig
 from reproduce.context import RunOptions
 from reproduce.experiment import execute, folder_name, run_dir_for
-from reproduce.recipes import RECIPES, Recipe
+from reproduce.recipe_rows import AnyRecipe, seeded_configs
+from reproduce.recipes import RECIPES
 from reproduce.registry import UnknownName
 
 Executor = Literal["local", "submitit-local", "slurm"]
@@ -44,7 +45,7 @@ class CampaignSpec(BaseModel):
         "slurm_partition, slurm_account",
     )
 
-    def chosen(self) -> list[Recipe]:
+    def chosen(self) -> list[AnyRecipe]:
         names = list(RECIPES) if self.recipes == "all" else self.recipes
         unknown = [name for name in names if name not in RECIPES]
         if unknown:
@@ -56,7 +57,7 @@ class CampaignSpec(BaseModel):
 class Job:
     """One seed of one recipe, and what became of it."""
 
-    recipe: Recipe
+    recipe: AnyRecipe
     config: RunConfig
     status: str = "pending"  # pending, finished earlier, finished, failed
     where: str = ""  # e.g. "here", "slurm job 4242", "local job 31337", "run folder"
@@ -73,8 +74,7 @@ def plan(spec: CampaignSpec) -> list[Job]:
     """Every recipe x seed as a job, in the campaign's order."""
     jobs = []
     for recipe in spec.chosen():
-        base = recipe.run_config(spec.quick)
-        jobs += [Job(recipe, base.model_copy(update={"seed": s})) for s in (spec.seeds or recipe.seeds)]
+        jobs += [Job(recipe, config) for config in seeded_configs(recipe, spec.quick, spec.seeds or ())]
     return jobs
 
 
@@ -173,7 +173,7 @@ def _run_submitit(
 class RecipeOutcome:
     """A recipe's seeds, once every one of them finished (else `missing` names the ones that did not)."""
 
-    recipe: Recipe
+    recipe: AnyRecipe
     results: list[dict[str, Any]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 

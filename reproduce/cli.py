@@ -16,7 +16,7 @@ import click
 from pruneatlas.safe_yaml import YamlError, load_yaml_file
 
 if TYPE_CHECKING:
-    from reproduce.recipes import Recipe
+    pass
 
 
 def _parse_pairs(pairs: tuple[str, ...], what: str) -> dict[str, Any]:
@@ -296,28 +296,15 @@ def sweep_command(method, arch, dataset, epochs, params, train, arch_option, dat
 def recipes_group(ctx: click.Context) -> None:
     """Named recipes that re-run a specific published result (list them; `recipes run NAME`)."""
     if ctx.invoked_subcommand is None:
+        from reproduce.recipe_rows import in_atlas
         from reproduce.recipes import RECIPES
 
         for name, recipe in RECIPES.items():
             click.echo(
                 f"{name}\n    claim:  {recipe.claim}\n    source: {recipe.source}\n"
-                f"    target: {recipe.target or '-'}{'' if _in_atlas(recipe.target) else ' (not in the atlas yet)'}\n"
+                f"    target: {recipe.target or '-'}{'' if in_atlas(recipe.target) else ' (not in the atlas yet)'}\n"
                 f"    seeds:  {', '.join(map(str, recipe.seeds))}"
             )
-
-
-def _in_atlas(target: str | None) -> bool:
-    if not target:
-        return False
-    from pruneatlas import paths
-
-    key, _, rid = target.partition("/")
-    path = paths.PAPERS / f"{key}.yaml"
-    if not path.exists():
-        return False
-    raw = load_yaml_file(path)
-    entries = [*raw.get("results", []), *raw.get("cost_claims", [])]
-    return any(isinstance(r, dict) and r.get("id") == rid for r in entries)
 
 
 @recipes_group.command("run")
@@ -326,39 +313,29 @@ def _in_atlas(target: str | None) -> bool:
 @click.option("--seed", "seeds", type=int, multiple=True, help="Override the recipe's seeds")
 @run_options
 def recipes_run(name, quick, seeds, **where):  # type: ignore[no-untyped-def]
-    """Run recipe NAME and write its row, linked to the published row it re-runs."""
+    """Run recipe NAME and write its row, linked to the published row it re-runs (a cost recipe runs the claimed
+    method and its reference side by side for each seed)."""
+    from reproduce.recipe_rows import seeded_configs
     from reproduce.recipes import RECIPES
-    from reproduce.recipes.cost import CostRecipe
     from reproduce.registry import UnknownName
 
     if name not in RECIPES:
         raise click.UsageError(str(UnknownName("recipe", name, sorted(RECIPES))))
     recipe = RECIPES[name]
-    if isinstance(recipe, CostRecipe):
-        _run_cost_recipe(recipe, quick, seeds, where)
-        return
-    base = recipe.run_config(quick)
-    configs = [base.model_copy(update={"seed": s}) for s in (seeds or recipe.seeds)]
-    (results,) = _run([configs], where)
+    (results,) = _run([seeded_configs(recipe, quick, seeds)], where)
     if not where["no_row"]:
-        _write_recipe_row(recipe, quick, results, where["out_dir"])
+        _write_recipe_rows(recipe, quick, results, where)
 
 
-def _write_recipe_row(recipe: Recipe, quick: bool, results: list[dict[str, Any]], out_dir: Path | None) -> None:
-    """A recipe's row from its seeds' metrics, linked to the published row it re-runs (not for --quick)."""
-    from reproduce.config import group_hash
+def _write_recipe_rows(recipe, quick: bool, results: list[dict[str, Any]], where: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    from reproduce.recipe_rows import write_recipe_rows
+    from reproduce.rows import RowError
 
-    name, base = recipe.name, recipe.run_config(quick)
-    linked = recipe.target if not quick and _in_atlas(recipe.target) else None
-    note = f'Recipe {name}{" (quick variant)" if quick else ""}: re-runs "{recipe.claim}" ({recipe.source}).'
-    if recipe.target and not linked:
-        note += f" Target row: {recipe.target}" + (
-            " (quick variant: not linked)." if quick else " (not in the atlas yet)."
-        )
-    if recipe.deviations:
-        note += f" Deviations: {recipe.deviations}"
-    command = recipe.command + (" --quick" if quick else "")  # the documented command, whatever ran the seeds
-    _write([results], out_dir, {group_hash(base): linked} if linked else None, note, command)
+    try:
+        for line in write_recipe_rows(recipe, quick, results, where["out_dir"], where["runs_dir"]):
+            click.echo(line)
+    except RowError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @group.group("campaign")
@@ -404,29 +381,9 @@ def campaign_run(spec_file: Path, executor: str | None, logs: Path | None, **whe
                 f"{outcome.recipe.name}: no row, {len(outcome.missing)} seed(s) missing: {', '.join(outcome.missing)}"
             )
         elif not where["no_row"]:
-            _write_recipe_row(outcome.recipe, spec.quick, outcome.results, where["out_dir"])
+            _write_recipe_rows(outcome.recipe, spec.quick, outcome.results, where)
     if any(outcome.missing for outcome in outcomes):
         raise click.ClickException("some jobs failed; run the campaign again to retry them (finished seeds are kept)")
-
-
-def _run_cost_recipe(recipe, quick: bool, seeds: tuple[int, ...], where: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
-    """Run the claimed method and its reference side by side for each seed; write the cost claim they give.
-    A quick run writes a row only where --out says (it reproduces nothing, so it stays out of data/)."""
-    from reproduce.cost_rows import Pair, build_cost_claim, write_cost_claim
-
-    measured, reference = recipe.run_configs(quick)
-    configs = [c.model_copy(update={"seed": s}) for s in (seeds or recipe.seeds) for c in (measured, reference)]
-    (results,) = _run([configs], where)
-    pairs = [Pair(m, r) for m, r in zip(results[::2], results[1::2], strict=True)]
-    for pair in pairs:
-        click.echo(f"seed {pair.measured['seed']}: {pair.percent(recipe):.1f} % of the reference's cost")
-    if where["no_row"] or (quick and where["out_dir"] is None):
-        if quick and not where["no_row"]:
-            click.echo("quick run: no row written (give --out DIR to keep it)")
-        return
-    linked = recipe.target if not quick and _in_atlas(recipe.target) else None
-    claim = build_cost_claim(recipe, pairs, linked, quick)
-    click.echo(f"cost claim written (validated): {write_cost_claim(claim, where['out_dir'])}")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,9 @@ def _mean_std(values: list[float], digits: int) -> tuple[float, float | None]:
     return round(statistics.fmean(values), digits), std
 
 
-def _notes(recipe: CostRecipe, pairs: Sequence[Pair], quick: bool, linked: str | None) -> str:
+def _notes(recipe: CostRecipe, pairs: Sequence[Pair], linked: str | None, quick_note: str | None) -> str:
+    """What was measured and, for the recipe's own run, the claim it re-runs and the deviations (a quick run's
+    notes say instead where what ran differs from the recipe)."""
     percents = ", ".join(f"{p.percent(recipe):.1f}" for p in pairs)
     reference_cost, _ = _mean_std([p.costs(recipe)[1] for p in pairs], 3)
     top1 = {
@@ -55,18 +57,22 @@ def _notes(recipe: CostRecipe, pairs: Sequence[Pair], quick: bool, linked: str |
         f"Measured: {recipe.measured.reading.describe}; the reference took {reference_cost:g} s on average.",
         f"Share of the reference's cost per seed: {percents} %.",
         "Final top-1: " + "; ".join(f"{side} {value:.2f} %" for side, value in top1.items()) + ".",
-        f"Recipe {recipe.name}{' (quick variant: a smoke run that reproduces nothing)' if quick else ''}: "
-        f're-runs "{recipe.claim}" ({recipe.source}).',
     ]
+    if quick_note is not None:
+        return " ".join([*parts, quick_note])
+    parts.append(f'Recipe {recipe.name}: re-runs "{recipe.claim}" ({recipe.source}).')
     if recipe.target and not linked:
-        parts.append(f"Target row: {recipe.target} (not linked).")
+        parts.append(f"Target row: {recipe.target} (not in the atlas yet).")
     if recipe.deviations:
         parts.append(f"Deviations: {recipe.deviations}")
     return " ".join(parts)
 
 
-def build_cost_claim(recipe: CostRecipe, pairs: Sequence[Pair], linked: str | None, quick: bool = False) -> CostClaim:
-    """The reproduced cost claim of a recipe's pairs (one per seed)."""
+def build_cost_claim(
+    recipe: CostRecipe, pairs: Sequence[Pair], linked: str | None, quick_note: str | None = None
+) -> CostClaim:
+    """The reproduced cost claim of a recipe's pairs (one per seed); `quick_note` marks a quick variant's row."""
+    quick = quick_note is not None
     from reproduce.methods import METHODS
 
     first = pairs[0].measured
@@ -113,7 +119,7 @@ def build_cost_claim(recipe: CostRecipe, pairs: Sequence[Pair], linked: str | No
                     "reference": {k: v for k, v in pairs[0].reference["config"].items() if k != "seed"},
                 },
             },
-            "notes": _notes(recipe, pairs, quick, linked),
+            "notes": _notes(recipe, pairs, linked, quick_note),
         }
     )
 

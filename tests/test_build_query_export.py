@@ -232,6 +232,8 @@ def test_quotes_of_one_published_number_are_one_operating_point(small_atlas: Pat
     assert "Quoting2021Survey" in target.with_suffix(".bib").read_text()
     assert runner.invoke(main, ["export", "--format", "latex", "-o", str(target), "--every-source"]).exit_code == 0
     assert target.read_text().count("HRank \\cite{Lin2020Hrank}") == 3
+    stats = {r["measure"]: r["value"] for r in json.loads(runner.invoke(main, ["stats", "--format", "json"]).output)}
+    assert stats["published operating points"] == 5 and stats["published source rows (each quote counted)"] == 6
 
 
 def test_cli_pivot_prints_counts_with_totals(small_atlas: Path):
@@ -282,6 +284,7 @@ def test_cli_stats_reports_coverage(small_atlas: Path):
     outcome = CliRunner().invoke(main, ["stats", "--format", "json"])
     measures = {row["measure"]: row["value"] for row in json.loads(outcome.output)}
     assert measures["published operating points"] == 4 and measures["panel resnet56 / cifar10"] == 3
+    assert measures["published source rows (each quote counted)"] == 4
     assert measures["rows without a locator"] == 0
 
 

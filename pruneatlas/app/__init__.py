@@ -28,6 +28,7 @@ PAGES = (
     PageSpec("compare", "Compare", "compare", ":material/bar_chart:"),
     PageSpec("frontier", "Frontier", "frontier", ":material/scatter_plot:"),
     PageSpec("reproductions", "Reproductions", "reproductions", ":material/replay:"),
+    PageSpec("conflicts", "Conflicts", "conflicts", ":material/compare_arrows:"),
     PageSpec("contribute", "Contribute", "contribute", ":material/upload_file:"),
     PageSpec("sql_console", "SQL", "sql", ":material/terminal:"),
 )

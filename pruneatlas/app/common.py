@@ -173,8 +173,15 @@ class Download:
     why_not: str | None = None
 
 
-def _latex(rows: pd.DataFrame, caption: str) -> bytes:
-    return export.to_latex(rows, caption=caption).encode("utf-8")
+def _latex(rows: pd.DataFrame, caption: str, filters: str | None, version: str | None) -> bytes:
+    return export.to_latex(rows, caption=caption, filters=filters, version=version).encode("utf-8")
+
+
+def atlas_version(path: Path) -> str:
+    """The version a LaTeX caption cites: the code's and the build's input hash."""
+    from pruneatlas.sql import load_sql
+
+    return str(query(path, load_sql("analyses/version")).iloc[0, 0])
 
 
 def _bib(rows: pd.DataFrame, paper_frame: pd.DataFrame) -> bytes:
@@ -183,13 +190,14 @@ def _bib(rows: pd.DataFrame, paper_frame: pd.DataFrame) -> bytes:
 
 def download_files(
     frame: pd.DataFrame, name: str, paper_frame: pd.DataFrame, rows: pd.DataFrame | None = None,
-    caption: str | None = None,
+    caption: str | None = None, latex: Callable[[], bytes] | None = None, filters: str | None = None,
+    version: str | None = None,
 ) -> list[Download]:  # fmt: skip
     """CSV and Parquet of `frame`; a LaTeX table citing each row's paper and the matching .bib for `rows`.
 
     `rows` are result rows (with `paper_key`); they default to `frame` when it has that column. Each file is a
     callable, made only when its button is clicked, so a page with thousands of rows renders as fast as one
-    with ten.
+    with ten. `latex` replaces the LaTeX of the rows by a table of the page's own (a pivot).
     """
     rows = frame if rows is None and "paper_key" in frame.columns else rows
     plain = frame.drop(columns=["conflict"], errors="ignore")
@@ -202,17 +210,19 @@ def download_files(
         Download("Parquet", f"{slug}.parquet", "application/vnd.apache.parquet",
                  functools.partial(export.to_bytes, plain, "parquet")),
         Download("LaTeX table", f"{slug}.tex", "application/x-tex",
-                 functools.partial(_latex, rows, caption) if citable else None, why_not),
+                 latex or (functools.partial(_latex, rows, caption, filters, version) if citable else None), why_not),
         Download("BibTeX (.bib)", f"{slug}.bib", "application/x-bibtex",
                  functools.partial(_bib, rows, paper_frame) if citable else None, why_not),
     ]  # fmt: skip
 
 
 def downloads(
-    path: Path, frame: pd.DataFrame, name: str, rows: pd.DataFrame | None = None, caption: str | None = None
-) -> None:
-    """The shared download row under every table: CSV, Parquet, LaTeX (\\cite{} keys) and its .bib."""
-    files = download_files(frame, name, papers(path), rows, caption)
+    path: Path, frame: pd.DataFrame, name: str, rows: pd.DataFrame | None = None, caption: str | None = None,
+    latex: Callable[[], bytes] | None = None, filters: str | None = None,
+) -> None:  # fmt: skip
+    """The shared download row under every table: CSV, Parquet, LaTeX (\\cite{} keys, its caption naming
+    `filters` and the atlas version) and its .bib."""
+    files = download_files(frame, name, papers(path), rows, caption, latex, filters, atlas_version(path))
     for column, file in zip(st.columns(len(files)), files, strict=True):
         column.download_button(
             file.label, file.make or b"", file.file_name, file.mime, key=f"dl-{file.file_name}", on_click="ignore",

@@ -72,7 +72,8 @@ def render() -> None:
         key=TABLE_KEY,
         height=420,
     )
-    common.downloads(path, shown, "explore")
+    order = f"sorted by {SORTABLE[sort_by][0].split(' (')[0].lower()}" + (", reversed" if reverse else "")
+    common.downloads(path, shown, "explore", filters=f"{spec.describe()}; {order}")
     selected = event.selection.rows if event is not None else []
     if selected and selected[0] < len(shown):
         details(path, shown.iloc[selected[0]])

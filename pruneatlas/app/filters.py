@@ -40,6 +40,19 @@ class FilterSpec:
     text: str = ""
     every_source: bool = False  # False: one row per published operating point (quotes of one number merged)
 
+    def describe(self) -> str:
+        """The filters in words, for a table's caption: 'architecture resnet56; dataset cifar10; >= 50 % FLOPs
+        removed'."""
+        parts = [f"{column.replace('_', ' ')} {', '.join(values)}" for column, values in self.choices.items() if values]
+        parts += [f"{self.structured} only"] if self.structured != "any" else []
+        parts += [f"years {self.years[0]}-{self.years[1]}"] if self.years else []
+        parts += [f">= {self.min_params_reduction:g} % parameters removed"] if self.min_params_reduction else []
+        parts += [f">= {self.min_flops_reduction:g} % FLOPs removed"] if self.min_flops_reduction else []
+        parts += [f"text '{self.text.strip()}'"] if self.text.strip() else []
+        parts += ["sweep rows included"] if self.include_sweep else []
+        parts += ["every source's row"] if self.every_source else ["one row per published operating point"]
+        return "; ".join(parts)
+
 
 def apply_filters(frame: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
     """The rows of `frame` that `spec` keeps, in their original order."""
@@ -122,6 +135,7 @@ def filter_widgets(frame: pd.DataFrame, key: str, extra: bool = True) -> FilterS
             placeholder="any",
             format_func=lambda v, names=names: names.get(v, v),
             filter_mode="contains",  # typed text must appear as typed: "cifar10" is not "c...i...f...a...r...1...0"
+            select_all=False,  # else Enter after typing picks "select all matches": cifar10 would bring CIFAR-100
         )
         choices[column] = tuple(picked)
     url_state.valid(f"{key}-structured", list(STRUCTURED_CHOICES), "any")

@@ -7,6 +7,8 @@ only comparable between papers whose dense models were equally good (baseline dr
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +17,7 @@ from pruneatlas.app import charts, common, url_state
 from pruneatlas.app.filters import STRUCTURED_CHOICES, FilterSpec, apply_filters
 
 X_CHOICES = {"flops_reduction_pct": "FLOPs removed", "params_reduction_pct": "Parameters removed"}
-RATIO_NAMES = {"flops_reduction_pct": "FLOP speed-up", "params_reduction_pct": "compression"}
+RATIO_NAMES = {"flops_reduction_pct": "FLOP speed-up", "params_reduction_pct": "Compression"}
 COLOUR_CHOICES = {"category": "Category", "method": "Method", "granularity": "Granularity", "structured": "Structured"}
 DEFAULT_PAIR = ("resnet56", "cifar10")
 URL_KEYS = {"front-pair": tuple, "front-metric": object, "front-sweep": object, "front-structured": object,
@@ -32,6 +34,13 @@ def frontier_points(rows: pd.DataFrame, x: str) -> pd.DataFrame:
         return analyses.pareto(con, x=x, y="acc_drop", source="rows")
     finally:
         con.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_points(path: str, pair: tuple[str, str], metric: str, spec: FilterSpec, x: str) -> pd.DataFrame:
+    """The filtered operating points of one pair with their Pareto flags, cached per build and choice."""
+    rows = apply_filters(panel_rows(common.results(Path(path)), *pair, metric, spec.include_sweep), spec)
+    return frontier_points(rows, x)
 
 
 def panel_rows(frame: pd.DataFrame, architecture: str, dataset: str, metric: str, sweep: bool) -> pd.DataFrame:
@@ -83,10 +92,12 @@ def _filters(rows: pd.DataFrame, sweep: bool) -> FilterSpec:
     structured = c1.radio("Structured", STRUCTURED_CHOICES, horizontal=True, key="front-structured")
     granularities = sorted(rows["granularity"].dropna().unique())
     url_state.valid("front-granularity", granularities)
-    granularity = c2.multiselect("Granularity", granularities, key="front-granularity", placeholder="any")
+    granularity = c2.multiselect(
+        "Granularity", granularities, key="front-granularity", placeholder="any", select_all=False
+    )
     kinds_offered = sorted(rows["source_kind"].dropna().unique())
     url_state.valid("front-source", kinds_offered)
-    kinds = c3.multiselect("Source kind", kinds_offered, key="front-source", placeholder="any")
+    kinds = c3.multiselect("Source kind", kinds_offered, key="front-source", placeholder="any", select_all=False)
     years = None
     if rows["year"].nunique() > 1:
         low, high = int(rows["year"].min()), int(rows["year"].max())
@@ -125,7 +136,8 @@ def render() -> None:
     url_state.valid("front-metric", metrics, "top1" if "top1" in metrics else metrics[0])
     metric = c2.selectbox("Metric", metrics, key="front-metric")
     sweep = c3.toggle("Include sweep rows", key="front-sweep")
-    rows = apply_filters(panel_rows(pair_rows, *pair, metric, sweep), _filters(pair_rows, sweep))
+    spec = _filters(pair_rows, sweep)
+    rows = apply_filters(panel_rows(pair_rows, *pair, metric, sweep), spec)
     c4, c5, c6, c7 = st.columns([1.4, 1.6, 1, 1])
     url_state.valid("front-x", list(X_CHOICES), next(iter(X_CHOICES)))
     url_state.valid("front-colour", list(COLOUR_CHOICES), next(iter(COLOUR_CHOICES)))
@@ -133,11 +145,11 @@ def render() -> None:
     colour = c5.radio("Colour by", list(COLOUR_CHOICES), format_func=COLOUR_CHOICES.get, horizontal=True,
                       key="front-colour")  # fmt: skip
     max_drop = c6.number_input("Drop at most (pp)", min_value=-10.0, max_value=100.0, step=0.25, key="front-max-drop")
-    min_ratio = c7.number_input(f"{RATIO_NAMES[x].capitalize()} at least (x)", min_value=1.0, max_value=1000.0,
+    min_ratio = c7.number_input(f"{RATIO_NAMES[x]} at least (x)", min_value=1.0, max_value=1000.0,
                                 step=0.25, key="front-min-ratio")  # fmt: skip
     url_state.publish(URL_KEYS)
     title = common.pair_label(frame, *pair)
-    points = frontier_points(rows, x)
+    points = _cached_points(str(path), pair, metric, spec, x).copy()
     if points.empty:
         st.info(f"No {metric} rows for {title} give both an accuracy drop and {X_CHOICES[x].lower()} here.")
     else:
@@ -157,12 +169,16 @@ def render() -> None:
             f"{len(chosen)} operating points from {chosen['method'].nunique()} methods are inside both thresholds, "
             "least drop first."
         )
-        ratio = st.column_config.NumberColumn(f"{RATIO_NAMES[x].capitalize()} (x)", format="%.2f")
+        ratio = st.column_config.NumberColumn(f"{RATIO_NAMES[x]} (x)", format="%.2f")
         reduction = st.column_config.NumberColumn(f"{X_CHOICES[x]} (%)", format="%.1f")
         st.dataframe(chosen, hide_index=True, column_order=SHORTLIST_COLUMNS, key="front-shortlist",
                      column_config={**common.COLUMN_CONFIG, "method_name": st.column_config.TextColumn("Method"),
                                     "ratio": ratio, "reduction": reduction})  # fmt: skip
-        common.downloads(path, chosen.drop(columns=["reduction", "ratio"]), f"shortlist-{pair[0]}-{pair[1]}")
+        common.downloads(
+            path, chosen.drop(columns=["reduction", "ratio"]), f"shortlist-{pair[0]}-{pair[1]}",
+            filters=f"{title}, {metric}; {spec.describe()}; drop at most {max_drop:g} pp at "
+            f"{min_ratio:g}x {RATIO_NAMES[x]} or more; least drop first",
+        )  # fmt: skip
         with st.expander(f"The {len(points)} plotted points, the {len(front)} on the front first"):
             table = points.sort_values(["on_front", x], ascending=[False, False])
             on_front = st.column_config.CheckboxColumn("On the front")

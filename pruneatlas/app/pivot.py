@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
-from pruneatlas import analyses
+from pruneatlas import analyses, export
 from pruneatlas.app import common, url_state
 from pruneatlas.app.filters import apply_filters, filter_keys, filter_widgets
 
@@ -14,8 +16,11 @@ GROUP_COLUMNS = [
     "metric", "year", "family", "task", "scope", "schedule", "extraction", "paper_key", "venue", "sweep",
 ]  # fmt: skip
 AGGREGATES = ["count", "min", "median", "max", "mean", "sum"]
-URL_KEYS = {**filter_keys("pivot", extra=False), "pivot-rows": object, "pivot-cols": object, "pivot-agg": object,
-            "pivot-column": object}  # fmt: skip
+URL_KEYS = {
+    **filter_keys("pivot", extra=False),
+    **dict.fromkeys(["pivot-rows", "pivot-cols", "pivot-agg", "pivot-column", "pivot-sort-total", "pivot-hide-empty",
+                     "pivot-top"], object),
+}  # fmt: skip
 
 
 def numeric_columns(frame: pd.DataFrame) -> list[str]:
@@ -40,6 +45,11 @@ def pivot_frame(rows: pd.DataFrame, row: str, col: str, value: str) -> pd.DataFr
         return analyses.pivot(con, row, col, value, source="rows")
     finally:
         con.close()
+
+
+def pivot_tex(wide: pd.DataFrame, caption: str) -> bytes:
+    """The pivot as shown, as a LaTeX table (made when its download button is clicked)."""
+    return export.pivot_latex(wide, caption).encode("utf-8")
 
 
 def render() -> None:
@@ -68,17 +78,25 @@ def render() -> None:
     column = None
     if aggregate != "count":
         column = c4.selectbox("of column", numeric, key="pivot-column")
+    c5, c6, c7 = st.columns(3)
+    by_total = c5.toggle("Sort by total", key="pivot-sort-total")
+    hide_empty = c6.toggle("Hide empty rows and columns", key="pivot-hide-empty")
+    top = c7.number_input("Top rows (0: all)", min_value=0, max_value=10_000, step=5, key="pivot-top")
     url_state.publish(URL_KEYS)
     if rows.empty:
         st.info("No rows match these filters.")
         return
     value = value_spec(aggregate, column)
-    wide = pivot_frame(rows, row, col, value)
-    st.caption(f"**{value}** over {len(rows)} rows; the last row and column are totals (blank: no rows).")
+    wide = analyses.arrange_pivot(pivot_frame(rows, row, col, value), by_total, int(top) or None, hide_empty)
+    st.caption(
+        f"**{value}** over {len(rows)} rows (one per published operating point unless *Every source's row*); the "
+        "last row and column are totals over every row the filters keep. Blank: no rows, or no value."
+    )
     if aggregate == "count":  # blanks read faster than zeros, as in the survey's table
         styled = wide.style.format(lambda v: "" if v == 0 else f"{v:d}")
     else:
         styled = wide.style.format(precision=2, na_rep="")
     st.dataframe(styled, height=min(3 + 35 * (len(wide) + 1), 700))
-    st.caption("CSV and Parquet hold the pivot; LaTeX and BibTeX hold the rows it counts, each citing its paper.")
-    common.downloads(path, wide.reset_index(), "pivot", rows=rows)
+    st.caption("CSV, Parquet and LaTeX hold the pivot as shown; BibTeX cites the papers of the rows it counts.")
+    caption = f"{value} by {row} and {col} (PruneAtlas pivot)."
+    common.downloads(path, wide.reset_index(), "pivot", rows=rows, latex=functools.partial(pivot_tex, wide, caption))

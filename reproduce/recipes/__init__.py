@@ -38,6 +38,10 @@ class Recipe:
         raw = merge(self.config, self.quick) if quick else self.config
         return RunConfig.model_validate(raw)
 
+    def run_configs(self, quick: bool = False) -> list[RunConfig]:
+        """The configs one seed runs (one here; a cost recipe runs two side by side)."""
+        return [self.run_config(quick)]
+
     @property
     def command(self) -> str:
         return f"pruneatlas reproduce recipes run {self.name}"

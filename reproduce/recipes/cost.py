@@ -70,11 +70,12 @@ class CostRecipe:
     quick: dict[str, Any] = field(default_factory=dict)  # deep-merged into both sides' configs
     deviations: str = ""
 
-    def run_configs(self, quick: bool = False) -> tuple[RunConfig, RunConfig]:
-        def config(side: Side) -> RunConfig:
-            return RunConfig.model_validate(merge(side.config, self.quick) if quick else side.config)
-
-        return config(self.measured), config(self.reference)
+    def run_configs(self, quick: bool = False) -> list[RunConfig]:
+        """The configs one seed runs: the claimed method's, then its reference's."""
+        return [
+            RunConfig.model_validate(merge(side.config, self.quick) if quick else side.config)
+            for side in (self.measured, self.reference)
+        ]
 
     @property
     def command(self) -> str:

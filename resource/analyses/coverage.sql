@@ -1,10 +1,13 @@
 -- How much the atlas holds: published operating points (reported, secondary or imported; sweep rows not
--- counted), the papers they come from, those from 2019 or later, each Figure-4 panel, re-runs and conflicts.
-WITH published AS (
-    SELECT * FROM results WHERE source_kind IN ('reported', 'secondary', 'imported') AND NOT sweep
-)
+-- counted; quotes of one published number by several sources counted once), the source rows behind them,
+-- the papers they come from, those from 2019 or later, each Figure-4 panel, re-runs and conflicts.
+WITH quoted AS (
+    SELECT * FROM results_points WHERE source_kind IN ('reported', 'secondary', 'imported') AND NOT sweep
+),
+published AS (SELECT * FROM quoted WHERE op_primary)
 SELECT 'published operating points' AS measure, count(*) AS value FROM published
-UNION ALL SELECT 'papers with published operating points', count(DISTINCT paper_key) FROM published
+UNION ALL SELECT 'published source rows (each quote counted)', count(*) FROM quoted
+UNION ALL SELECT 'papers with published operating points', count(DISTINCT paper_key) FROM quoted
 UNION ALL SELECT 'published operating points from papers of 2019 or later', count(*) FROM published WHERE year >= 2019
 UNION ALL SELECT 'panel alexnet / imagenet', count(*) FROM published WHERE architecture = 'alexnet' AND dataset = 'imagenet'
 UNION ALL SELECT 'panel resnet50 / imagenet', count(*) FROM published WHERE architecture = 'resnet50' AND dataset = 'imagenet'

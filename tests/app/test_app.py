@@ -25,7 +25,7 @@ def test_app_opens_on_explore(atlas_path) -> None:
 
 
 def test_pages_have_distinct_url_paths() -> None:
-    assert len({spec.url_path for spec in PAGES}) == len(PAGES) == 7
+    assert len({spec.url_path for spec in PAGES}) == len(PAGES) == 8
     assert all(callable(spec.render()) for spec in PAGES)
 
 

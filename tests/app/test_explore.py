@@ -117,3 +117,10 @@ def test_exact_matches_come_first_in_the_choice_filters() -> None:
               "resnet56": "ResNet-56 (resnet56)", "cifar10": "CIFAR-10 (cifar10)",
               "cifar100": "CIFAR-100 (cifar100)"}  # fmt: skip
     assert exact_first(sorted(labels), labels) == ["cifar10", "cifar100", "edsr-f256-r16", "resnet56", "preresnet56"]
+
+
+def test_filters_read_as_words_for_a_caption() -> None:
+    spec = FilterSpec(choices={"architecture": ("resnet56",), "dataset": ("cifar10",)}, min_flops_reduction=50.0)
+    assert spec.describe() == (
+        "architecture resnet56; dataset cifar10; >= 50 % FLOPs removed; one row per published operating point"
+    )

@@ -53,3 +53,38 @@ def test_rows_and_columns_are_choosable(atlas_path, con: duckdb.DuckDBPyConnecti
     rows = con.execute("SELECT category, source_kind, count(*) FROM results WHERE NOT sweep GROUP BY ALL").fetchall()
     for category, kind, count in rows:
         assert wide.loc[category, kind] == count
+
+
+def test_sort_by_total_top_n_hide_empty_and_the_pivots_own_latex(atlas_path) -> None:
+    at = page_app("pivot").run()
+    at.toggle(key="pivot-sort-total").set_value(True).run()
+    at.number_input(key="pivot-top").set_value(1).run()
+    at.toggle(key="pivot-hide-empty").set_value(True).run()
+    no_exceptions(at)
+    wide = at.dataframe[0].value
+    body = wide.drop(index="Total", columns="Total")
+    assert len(body) == 1 and (body != 0).all().all()  # the largest row, and only the columns it fills
+    full = page_app("pivot").run().dataframe[0].value.drop(index="Total")
+    assert body.index[0] == full["Total"].idxmax()
+    files = {b.proto.label: b for b in at.get("download_button")}
+    assert not files["LaTeX table"].proto.disabled
+
+
+def test_pivot_latex_is_the_pivot_with_blank_empty_cells() -> None:
+    from pruneatlas import export
+
+    wide = pd.DataFrame({"cifar10": [3, 0, 3], "Total": [3, 1, 4]}, index=pd.Index(["resnet56", "vgg", "Total"]))
+    wide.index.name, wide.columns.name = "architecture", "dataset"
+    tex = export.pivot_latex(wide, "count by architecture and dataset.")
+    assert "resnet56 & 3 & 3 \\\\" in tex and "vgg &  & 1 \\\\" in tex and "\\midrule\nTotal & 3 & 4" in tex
+
+
+def test_cli_pivot_explains_a_bad_where_in_one_line(atlas_path) -> None:
+    from click.testing import CliRunner
+
+    from pruneatlas.cli import main
+
+    outcome = CliRunner().invoke(main, ["pivot", "--where", "bogus_col = 1"])
+    assert outcome.exit_code == 1 and isinstance(outcome.exception, SystemExit)  # a ClickException, not a crash
+    assert outcome.output.strip().splitlines() == [outcome.output.strip()]  # one line, no traceback
+    assert "bogus_col" in outcome.output and "--where" in outcome.output

@@ -98,7 +98,7 @@ def test_every_recipe_is_one_campaign_away():
 
     jobs = plan(CampaignSpec(recipes="all", executor="slurm"))
     assert {job.recipe.name for job in jobs} == set(RECIPES)
-    assert len(jobs) == sum(len(recipe.seeds) for recipe in RECIPES.values())
+    assert len(jobs) == sum(len(recipe.seeds) * len(recipe.run_configs()) for recipe in RECIPES.values())
 
 
 def test_the_readme_campaign_for_every_recipe_is_a_valid_spec(tmp_path: Path):
@@ -109,7 +109,9 @@ def test_the_readme_campaign_for_every_recipe_is_a_valid_spec(tmp_path: Path):
     readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
     text = readme.split("cat > every-recipe.yaml <<'EOF'\n", 1)[1].split("\nEOF\n", 1)[0]
     spec = CampaignSpec.model_validate(yaml.safe_load(text))
-    assert spec.executor == "slurm" and len(plan(spec)) == sum(len(r.seeds) for r in RECIPES.values())
+    assert spec.executor == "slurm" and len(plan(spec)) == sum(
+        len(r.seeds) * len(r.run_configs()) for r in RECIPES.values()
+    )
     submitit.AutoExecutor(folder=tmp_path, cluster="local").update_parameters(**spec.resources)
 
 

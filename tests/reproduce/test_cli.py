@@ -139,8 +139,8 @@ def test_recipes_name_their_claim_source_and_target_and_build_valid_configs() ->
         assert name in result.output
         assert recipe.claim and recipe.source
         assert recipe.target is None or recipe.target.count("/") == 1
-        recipe.run_config(quick=False)
-        recipe.run_config(quick=True)
+        recipe.run_configs(quick=False)
+        recipe.run_configs(quick=True)
     assert "Tessier2022Rethinking/t4-lenet5-t99-amin1e-2-amax1e4" in result.output
 
 

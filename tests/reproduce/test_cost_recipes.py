@@ -14,8 +14,8 @@ from pruneatlas import paths
 from pruneatlas.cli import main
 from pruneatlas.models import PaperFile
 from pruneatlas.safe_yaml import load_yaml_file
-from reproduce.cli import _in_atlas
 from reproduce.cost_rows import Pair, build_cost_claim, write_cost_claim
+from reproduce.recipe_rows import in_atlas
 from reproduce.recipes import RECIPES
 from reproduce.recipes.cost import CostRecipe
 
@@ -26,7 +26,7 @@ COST_RECIPES = sorted(name for name, recipe in RECIPES.items() if isinstance(rec
 def test_cost_recipe_targets_a_published_cost_claim_with_three_seeds(name: str) -> None:
     recipe = RECIPES[name]
     assert isinstance(recipe, CostRecipe)
-    assert recipe.target is not None and _in_atlas(recipe.target), f"{recipe.target} is not in data/papers"
+    assert recipe.target is not None and in_atlas(recipe.target), f"{recipe.target} is not in data/papers"
     assert len(recipe.seeds) >= 3
     for quick in (False, True):
         measured, reference = recipe.run_configs(quick)
@@ -68,15 +68,15 @@ def test_the_row_is_the_mean_cost_and_the_mean_share_of_the_references(tmp_path:
 
 
 @pytest.mark.skipif(not (paths.SHARED / "datasets" / "MNIST" / "raw").is_dir(), reason="needs ../shared/datasets")
-def test_a_quick_cost_recipe_runs_both_sides_and_writes_only_where_asked(tmp_path: Path) -> None:
+def test_a_quick_cost_recipe_runs_both_sides_and_keeps_its_row_out_of_the_atlas(tmp_path: Path) -> None:
     name = "gharatappeh2025-incop-if-vs-sap-time"
-    args = ["reproduce", "recipes", "run", name, "--quick", "--seed", "0", "-q", "--runs-dir", str(tmp_path / "runs")]
-    nowhere = CliRunner().invoke(main, args)
-    assert nowhere.exit_code == 0, nowhere.output
-    assert "no row written" in nowhere.output and "% of the reference's cost" in nowhere.output
-    written = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "rows")])
-    assert written.exit_code == 0, written.output
-    [path] = (tmp_path / "rows").glob("*.yaml")
+    runs = tmp_path / "runs"
+    args = ["reproduce", "recipes", "run", name, "--quick", "--seed", "0", "-q", "--runs-dir", str(runs)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "% of the reference's cost" in result.output and "outside the atlas" in result.output
+    [path] = (runs / "quick-rows").glob("*.yaml")
     [claim] = PaperFile.model_validate(load_yaml_file(path)).cost_claims
     assert claim.id == f"{name}-quick" and claim.reproduces is None  # a smoke run is linked to nothing
-    assert claim.cost.percent_of_reference is not None and "quick variant" in claim.notes
+    assert claim.cost.percent_of_reference is not None
+    assert "Quick variant of recipe" in claim.notes and "method.max_iterations 2 (recipe: 15)" in claim.notes

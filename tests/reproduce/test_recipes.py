@@ -12,9 +12,9 @@ import pytest
 from pruneatlas import paths
 from pruneatlas.models import PaperFile
 from pruneatlas.safe_yaml import load_yaml_file
-from reproduce.cli import _in_atlas
 from reproduce.context import RunOptions
 from reproduce.experiment import execute
+from reproduce.recipe_rows import in_atlas
 from reproduce.recipes import RECIPES, Recipe
 from reproduce.rows import write_rows
 
@@ -27,7 +27,7 @@ needs_mnist = pytest.mark.skipif(
 @pytest.mark.parametrize("name", sorted(n for n, r in RECIPES.items() if isinstance(r, Recipe)))
 def test_recipe_targets_a_published_row_with_three_seeds(name: str) -> None:
     recipe = RECIPES[name]
-    assert recipe.target is not None and _in_atlas(recipe.target), f"{recipe.target} is not in data/papers"
+    assert recipe.target is not None and in_atlas(recipe.target), f"{recipe.target} is not in data/papers"
     assert len(recipe.seeds) >= 3
     assert recipe.run_config().dataset == "mnist"
     recipe.run_config(quick=True)
