@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from paper_factory import WritePaper
+from paper_factory import WritePaper, paper, result
 
 from pruneatlas.safe_yaml import dump_yaml
 
@@ -32,3 +32,23 @@ def write_paper(atlas_dir: Path) -> WritePaper:
         return path
 
     return write
+
+
+@pytest.fixture
+def two_paper_atlas(write_paper: WritePaper, atlas_dir: Path) -> Path:
+    """Li et al.'s ResNet-56 and VGG-16 rows and HRank's ResNet-56 row: the API and release tests' atlas."""
+    write_paper(
+        paper(results=[
+            result(),
+            result(id="t1-vgg16", architecture="vgg16-cifar", method_label="VGG-16-pruned-A", accuracy={
+                "metric": "top1_err", "baseline": 6.75, "pruned": 6.60}, params={"removed_pct": 64.0},
+                flops={"removed_pct": 34.2}),
+        ])
+    )  # fmt: skip
+    write_paper(
+        paper(key="Lin2020Hrank", title="HRank: Filter Pruning using High-Rank Feature Map", authors=["Mingbao Lin"],
+              year=2020, results=[result(id="t1-r56", method="hrank", method_label="HRank",
+                                         accuracy={"metric": "top1", "baseline": 93.26, "pruned": 93.17},
+                                         params={"removed_pct": 42.4}, flops={"removed_pct": 50.0})])
+    )  # fmt: skip
+    return atlas_dir

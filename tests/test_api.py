@@ -8,30 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from paper_factory import WritePaper, paper, result
 
 import pruneatlas
 from pruneatlas import paths
 from pruneatlas.analyses import AnalysisError
-
-
-@pytest.fixture
-def small_atlas(write_paper: WritePaper, atlas_dir: Path) -> Path:
-    write_paper(
-        paper(results=[
-            result(),
-            result(id="t1-vgg16", architecture="vgg16-cifar", method_label="VGG-16-pruned-A", accuracy={
-                "metric": "top1_err", "baseline": 6.75, "pruned": 6.60}, params={"removed_pct": 64.0},
-                flops={"removed_pct": 34.2}),
-        ])
-    )  # fmt: skip
-    write_paper(
-        paper(key="Lin2020Hrank", title="HRank: Filter Pruning using High-Rank Feature Map", authors=["Mingbao Lin"],
-              year=2020, results=[result(id="t1-r56", method="hrank", method_label="HRank",
-                                         accuracy={"metric": "top1", "baseline": 93.26, "pruned": 93.17},
-                                         params={"removed_pct": 42.4}, flops={"removed_pct": 50.0})])
-    )  # fmt: skip
-    return atlas_dir
 
 
 def test_importing_pruneatlas_loads_no_heavy_library():
@@ -41,7 +21,7 @@ def test_importing_pruneatlas_loads_no_heavy_library():
     assert out.stdout.strip() == "[]"
 
 
-def test_results_filters_by_values_lists_and_missing(small_atlas: Path):
+def test_results_filters_by_values_lists_and_missing(two_paper_atlas: Path):
     assert pruneatlas.results(architecture="resnet56")["result_id"].tolist() == [
         "Li2017Pruning/t1-resnet56-a",
         "Lin2020Hrank/t1-r56",
@@ -54,14 +34,14 @@ def test_results_filters_by_values_lists_and_missing(small_atlas: Path):
     assert pruneatlas.results(year=2020)["method_label"].tolist() == ["HRank"]
 
 
-def test_an_unknown_filter_column_is_a_clear_error(small_atlas: Path):
+def test_an_unknown_filter_column_is_a_clear_error(two_paper_atlas: Path):
     with pytest.raises(AnalysisError, match=r"results has no column 'archtecture'; choose from: result_id"):
         pruneatlas.results(archtecture="resnet56")
     with pytest.raises(AnalysisError, match=r"results\(year='x'\): Conversion Error: Could not convert string 'x'"):
         pruneatlas.results(year="x")
 
 
-def test_analyses_return_dataframes_over_one_connection(small_atlas: Path):
+def test_analyses_return_dataframes_over_one_connection(two_paper_atlas: Path):
     con = pruneatlas.connect()
     wide = pruneatlas.pivot(con=con)
     assert wide.loc["resnet56", "cifar10"] == 2 and wide.loc["Total", "Total"] == 3
@@ -74,14 +54,14 @@ def test_analyses_return_dataframes_over_one_connection(small_atlas: Path):
     assert pruneatlas.papers(con=con)["paper_key"].tolist() == ["Li2017Pruning", "Lin2020Hrank"]
 
 
-def test_the_connection_is_read_only(small_atlas: Path):
+def test_the_connection_is_read_only(two_paper_atlas: Path):
     import duckdb
 
     with pytest.raises(duckdb.Error):
         pruneatlas.connect().execute("CREATE TABLE x (a INT)")
 
 
-def test_readme_api_examples_run(small_atlas: Path, capsys: pytest.CaptureFixture[str]):
+def test_readme_api_examples_run(two_paper_atlas: Path, capsys: pytest.CaptureFixture[str]):
     readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Python API", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)

@@ -22,32 +22,13 @@ FILES = ["results.parquet", "papers.parquet", "conflicts.parquet", "reproduction
          "README.md", "CHANGELOG.md", "NOTICE"]  # fmt: skip
 
 
-@pytest.fixture
-def small_atlas(write_paper: WritePaper, atlas_dir: Path) -> Path:
-    write_paper(
-        paper(results=[
-            result(),
-            result(id="t1-vgg16", architecture="vgg16-cifar", method_label="VGG-16-pruned-A", accuracy={
-                "metric": "top1_err", "baseline": 6.75, "pruned": 6.60}, params={"removed_pct": 64.0},
-                flops={"removed_pct": 34.2}),
-        ])
-    )  # fmt: skip
-    write_paper(
-        paper(key="Lin2020Hrank", title="HRank: Filter Pruning using High-Rank Feature Map", authors=["Mingbao Lin"],
-              year=2020, results=[result(id="t1-r56", method="hrank", method_label="HRank",
-                                         accuracy={"metric": "top1", "baseline": 93.26, "pruned": 93.17},
-                                         params={"removed_pct": 42.4}, flops={"removed_pct": 50.0})])
-    )  # fmt: skip
-    return atlas_dir
-
-
 def _release(out: Path, *extra: str) -> str:
     outcome = CliRunner().invoke(main, ["release", "--out", str(out), *extra])
     assert outcome.exit_code == 0, outcome.output
     return outcome.output
 
 
-def test_release_writes_every_file_with_the_atlas_version(small_atlas: Path, tmp_path: Path):
+def test_release_writes_every_file_with_the_atlas_version(two_paper_atlas: Path, tmp_path: Path):
     out = tmp_path / "release"
     assert "results 3, papers 2, conflicts 0, reproductions 0 rows" in _release(out)
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
@@ -61,7 +42,7 @@ def test_release_writes_every_file_with_the_atlas_version(small_atlas: Path, tmp
     assert "| `acc_drop` | double | Baseline minus pruned" in readme
 
 
-def test_the_same_atlas_gives_byte_identical_files(small_atlas: Path, tmp_path: Path, monkeypatch):
+def test_the_same_atlas_gives_byte_identical_files(two_paper_atlas: Path, tmp_path: Path, monkeypatch):
     _release(tmp_path / "first")
     monkeypatch.setenv("PRUNEATLAS_CACHE", str(tmp_path / "another-cache"))  # a fresh build of the same data
     _release(tmp_path / "second")
@@ -69,7 +50,7 @@ def test_the_same_atlas_gives_byte_identical_files(small_atlas: Path, tmp_path: 
         assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes(), name
 
 
-def test_released_parquet_loads_with_datasets_and_duckdb(small_atlas: Path, tmp_path: Path, monkeypatch):
+def test_released_parquet_loads_with_datasets_and_duckdb(two_paper_atlas: Path, tmp_path: Path, monkeypatch):
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     import datasets
@@ -84,7 +65,7 @@ def test_released_parquet_loads_with_datasets_and_duckdb(small_atlas: Path, tmp_
     assert duckdb.sql(f"SELECT count(*) FROM '{out / 'papers.parquet'}'").fetchall() == [(2,)]
 
 
-def test_croissant_metadata_is_valid_and_reads_the_records(small_atlas: Path, tmp_path: Path):
+def test_croissant_metadata_is_valid_and_reads_the_records(two_paper_atlas: Path, tmp_path: Path):
     pytest.importorskip("mlcroissant")
     out = tmp_path / "release"
     _release(out)
@@ -104,7 +85,7 @@ def test_croissant_metadata_is_valid_and_reads_the_records(small_atlas: Path, tm
     assert described == set(pq.read_schema(out / "results.parquet").names)
 
 
-def test_changelog_lists_rows_added_changed_and_removed_by_id(small_atlas: Path, tmp_path: Path, write_paper):
+def test_changelog_lists_rows_added_changed_and_removed_by_id(two_paper_atlas: Path, tmp_path: Path, write_paper):
     _release(tmp_path / "v1")
     write_paper(
         paper(results=[
@@ -125,14 +106,14 @@ def test_changelog_lists_rows_added_changed_and_removed_by_id(small_atlas: Path,
     assert "1 added, 1 changed, 1 removed" in _release(tmp_path / "v3", "--previous", str(tmp_path / "old.parquet"))
 
 
-def test_a_missing_previous_release_is_one_clear_line(small_atlas: Path, tmp_path: Path):
+def test_a_missing_previous_release_is_one_clear_line(two_paper_atlas: Path, tmp_path: Path):
     (tmp_path / "empty").mkdir()
     outcome = CliRunner().invoke(main, ["release", "--out", str(tmp_path / "r"), "--previous", str(tmp_path / "empty")])
     assert outcome.exit_code == 1
     assert "empty/results.parquet: no previous release's results.parquet there" in outcome.output
 
 
-def test_a_column_without_a_description_stops_the_release(small_atlas: Path, tmp_path: Path, monkeypatch):
+def test_a_column_without_a_description_stops_the_release(two_paper_atlas: Path, tmp_path: Path, monkeypatch):
     described = release.column_descriptions()
     del described["results"]["notes"]
     monkeypatch.setattr(release, "column_descriptions", lambda: described)
@@ -141,7 +122,7 @@ def test_a_column_without_a_description_stops_the_release(small_atlas: Path, tmp
     assert not (tmp_path / "r").exists()
 
 
-def test_data_with_errors_is_never_released(small_atlas: Path, tmp_path: Path, write_paper: WritePaper):
+def test_data_with_errors_is_never_released(two_paper_atlas: Path, tmp_path: Path, write_paper: WritePaper):
     write_paper(paper(key="Bad2020Paper", title="Bad", results=[result(architecture="resnet-57")]))
     outcome = CliRunner().invoke(main, ["release", "--out", str(tmp_path / "r")])
     assert outcome.exit_code == 1
