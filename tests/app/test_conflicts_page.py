@@ -16,7 +16,7 @@ def test_both_sides_of_every_conflict_are_shown(atlas_path, con: duckdb.DuckDBPy
     assert (row["value_a"], row["value_b"]) == (6.90, 7.20)
     assert row["locator_a"] and row["locator_b"] and row["quote_a"] and row["quote_b"]
     assert len(at.expander) == len(expected)
-    at.multiselect(key="conflicts-field").set_value(["acc_drop"]).run()
-    assert at.dataframe[0].value["field"].tolist() == ["acc_drop"]
+    at.multiselect(key="conflicts-field").set_value(["accuracy.pruned"]).run()
+    assert at.dataframe[0].value["field"].tolist() == ["accuracy.pruned"]
     at.text_input(key="conflicts-search").set_value("no such paper").run()
     assert at.dataframe[0].value.empty
