@@ -15,8 +15,8 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-SHIPPED = ("data/papers", "data/reproduced", "data/NOTICE", "schema", "resource", "app.py")
-OPTIONAL = ("data/reproduced",)  # git keeps no empty folder: a fresh clone may have no re-runs yet
+# data/ whole: the papers, the re-runs, NOTICE and the list of known quote gaps the checks read.
+SHIPPED = ("data", "schema", "resource", "app.py")
 
 
 class BuildPyWithAtlas(build_py):
@@ -33,7 +33,7 @@ class BuildPyWithAtlas(build_py):
             elif source.is_file():
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, destination)
-            elif name not in OPTIONAL:
+            else:
                 raise FileNotFoundError(f"{source}: the wheel ships it, but it is missing (an sdist without it?)")
 
 

@@ -32,7 +32,6 @@ PRINTED_FIELDS = (
     "conditions.runtime_speedup",
 )
 WAIVABLE_FIELDS = ("accuracy.change", "secondary.change", "params", "flops", *PRINTED_FIELDS)
-QUOTE_GAPS = paths.DATA / "quote_gaps.csv"
 ACCURACY_METRICS = {"top1": 1, "top5": 5}
 FRACTION_LIMIT = 1.0
 FAR_FROM_BASELINES_PP = 25.0
@@ -280,12 +279,12 @@ def _printed(result: Result, field: str) -> Printed | None:
 
 @cache
 def known_quote_gaps() -> dict[str, frozenset[tuple[str, str]]]:
-    """Numbers recorded before the quote check whose quotes lack them (QUOTE_GAPS), by result id: they wait to be
+    """Numbers recorded before the quote check whose quotes lack them (paths.QUOTE_GAPS), by result id: they wait to be
     fixed from their sources. A gap is matched with its printed value, so an edited number is checked again."""
-    if not QUOTE_GAPS.is_file():
+    if not paths.QUOTE_GAPS.is_file():
         return {}
     found: dict[str, set[tuple[str, str]]] = {}
-    with QUOTE_GAPS.open(encoding="utf-8", newline="") as handle:
+    with paths.QUOTE_GAPS.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             found.setdefault(row["result_id"], set()).add((row["field"], row["value"]))
     return {rid: frozenset(gaps) for rid, gaps in found.items()}

@@ -21,6 +21,7 @@ from pruneatlas.sql import (
     DEFAULT_ROW_CAP,
     DEFAULT_TIMEOUT_S,
     MAX_TIMEOUT_S,
+    QueryInvalid,
     QueryRefused,
     database_path,
     load_sql,
@@ -203,10 +204,11 @@ def pivot(
         limited = functools.partial(run_limited, database_path(con), limits=limits)  # type: ignore[arg-type]
         run = lambda sql: limited(sql)[0]  # noqa: E731
         wide = analyses.pivot(con, rows, cols, value, condition or None, source="results_points", run=run)  # type: ignore[arg-type]
+    except (QueryInvalid, duckdb.Error) as exc:  # a --where naming a column that does not exist, or not SQL at all
+        first = str(exc).splitlines()[0]
+        raise click.ClickException(f"--where {where!r}: {first}" if where else first) from None
     except (analyses.AnalysisError, QueryRefused) as exc:
         raise click.ClickException(str(exc)) from None
-    except duckdb.Error as exc:  # a --where naming a column that does not exist, or not SQL at all
-        raise click.ClickException(f"--where {where!r}: {str(exc).splitlines()[0]}") from None
     wide = analyses.arrange_pivot(wide, by_total=sort_total, top=top, hide_empty=hide_empty)
     if fmt == "latex":
         click.echo(export.pivot_latex(wide, f"{value} by {rows} and {cols}" + (f" where {where}." if where else ".")))

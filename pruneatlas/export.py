@@ -15,7 +15,7 @@ from pruneatlas import bibentry
 from pruneatlas.analyses import TOTAL
 from pruneatlas.atomic import atomic_write_bytes
 from pruneatlas.latex_text import latex_text, latex_unicode
-from pruneatlas.neutralise import bibtex_entry, spreadsheet_safe
+from pruneatlas.neutralise import bibtex_entry, plain_cell, spreadsheet_safe
 from pruneatlas.vocab import Metric, load_vocabularies
 
 FORMATS = ("csv", "parquet", "json", "latex", "bibtex")
@@ -42,7 +42,8 @@ def read_table(path: Path) -> pd.DataFrame:
     """Read back a table written by `to_bytes`, by its extension."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        return frame.apply(lambda column: column.map(plain_cell))
     if suffix == ".parquet":
         return pd.read_parquet(path)
     if suffix == ".json":

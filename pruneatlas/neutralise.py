@@ -23,11 +23,25 @@ UNSAFE_TEX = (
 _UNSAFE_TEX = re.compile(r"\\(@*(?:" + "|".join(sorted(UNSAFE_TEX, key=len, reverse=True)) + r"))(?![A-Za-z@])")
 
 
+def _formula_like(value: str) -> bool:
+    """Text a spreadsheet would run once any quote marks we put before it are taken off."""
+    bare = value.lstrip("'")
+    return bare.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(bare.strip())
+
+
 def spreadsheet_cell(value: object) -> object:
     """A text cell that a spreadsheet would run as a formula, prefixed with ' so it shows as text; numbers (and
-    text that is a plain number such as '-0.170') unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(value.strip()):
+    text that is a plain number such as '-0.170') unchanged. Text that already starts with ' before such a
+    start gets one more, so `plain_cell` gives back exactly what was stored."""
+    if isinstance(value, str) and _formula_like(value):
         return "'" + value
+    return value
+
+
+def plain_cell(value: object) -> object:
+    """The inverse of `spreadsheet_cell`, for reading our own CSV exports back."""
+    if isinstance(value, str) and value.startswith("'") and _formula_like(value):
+        return value[1:]
     return value
 
 

@@ -27,6 +27,7 @@ IN_CHECKOUT = ROOT != SHIPPED
 DATA = ROOT / "data"
 PAPERS = DATA / "papers"
 REPRODUCED = DATA / "reproduced"
+QUOTE_GAPS = DATA / "quote_gaps.csv"
 SCHEMA = ROOT / "schema"
 RESOURCE = ROOT / "resource"
 SHARED = ROOT.parent / "shared"

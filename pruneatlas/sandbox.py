@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from pruneatlas.sql import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, LOCKED_CONFIG, QueryRefused, single_select
+from pruneatlas.sql import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, LOCKED_CONFIG, QueryInvalid, QueryRefused, single_select
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,6 +36,7 @@ RESULT_MB = 32.0
 # Time the parent allows beyond the limit for the child to start and answer before it is killed.
 STARTUP_GRACE_S = 3.0
 REFUSED = 3
+INVALID = 4  # the child's status when DuckDB could not read or bind the query
 # Queries running at once in one server; more wait for a slot (within their own time limit).
 PARALLEL = max(1, (os.cpu_count() or 2) // 2)
 _SLOTS = threading.BoundedSemaphore(PARALLEL)
@@ -83,6 +84,8 @@ def run_limited(db_path: Path, sql: str, limits: Limits | None = None) -> tuple[
     said = done.stderr.decode("utf-8", "replace").strip().splitlines()
     if done.returncode == REFUSED and said:
         raise QueryRefused(said[-1])
+    if done.returncode == INVALID and said:
+        raise QueryInvalid(said[-1])
     how = f"signal {signal.Signals(-done.returncode).name}" if done.returncode < 0 else f"status {done.returncode}"
     raise QueryRefused(
         f"the query's process stopped ({how}), most likely at its {limits.memory_mb} MiB memory limit; "
@@ -108,7 +111,7 @@ def _execute(request: dict[str, Any]) -> pa.Table:
     except (duckdb.OutOfMemoryException, MemoryError):
         raise QueryRefused(f"the query needs more than its {limits.memory_mb} MiB memory limit") from None
     except duckdb.Error as exc:
-        raise QueryRefused(str(exc).splitlines()[0]) from None
+        raise QueryInvalid(str(exc).splitlines()[0]) from None
     finally:
         timer.cancel()
     size_mb = table.nbytes / 2**20
@@ -136,7 +139,7 @@ def main() -> None:
             writer.write_table(table)
     except QueryRefused as exc:
         print(exc, file=sys.stderr)
-        sys.exit(REFUSED)
+        sys.exit(INVALID if isinstance(exc, QueryInvalid) else REFUSED)
     except MemoryError:
         print(f"the query needs more than its {request['memory_mb']} MiB memory limit", file=sys.stderr)
         sys.exit(REFUSED)

@@ -38,6 +38,10 @@ class QueryRefused(ValueError):
     """A query the read-only path does not run; the message says why and what is allowed."""
 
 
+class QueryInvalid(QueryRefused):
+    """A query DuckDB could not read or bind (a misspelt column, not SQL): the user's text is at fault."""
+
+
 def load_sql(name: str) -> str:
     """The text of resource/<name>.sql."""
     path = paths.RESOURCE / f"{name}.sql"

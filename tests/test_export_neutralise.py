@@ -8,8 +8,8 @@ import json
 import pandas as pd
 import pytest
 
-from pruneatlas.export import to_bibtex, to_bytes
-from pruneatlas.neutralise import bibtex_entry, spreadsheet_cell
+from pruneatlas.export import read_table, to_bibtex, to_bytes
+from pruneatlas.neutralise import bibtex_entry, plain_cell, spreadsheet_cell
 
 
 @pytest.mark.parametrize(
@@ -25,12 +25,25 @@ from pruneatlas.neutralise import bibtex_entry, spreadsheet_cell
         ("+3.5%", "+3.5%"),
         ("-1e-3", "-1e-3"),
         ("L1-norm", "L1-norm"),
+        ("'=1", "''=1"),
+        ("'quoted", "'quoted"),
         (-3.5, -3.5),
         (None, None),
     ],
 )
 def test_spreadsheet_cells(cell: object, expected: object) -> None:
     assert spreadsheet_cell(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["=1", "'=1", "''+x", "'quoted", "-0.170", "plain", "@a", None])
+def test_a_neutralised_cell_reads_back_as_stored(cell: object) -> None:
+    assert plain_cell(spreadsheet_cell(cell)) == cell
+
+
+def test_our_csv_reads_back_with_every_text_cell_as_stored(tmp_path) -> None:
+    frame = pd.DataFrame({"locator": ["=", "'=x", "Table 2"], "quote": ["-2+3", "@x", "'a"]})
+    (tmp_path / "t.csv").write_bytes(to_bytes(frame, "csv"))
+    assert read_table(tmp_path / "t.csv").equals(frame)
 
 
 def test_csv_export_has_no_live_formula_and_keeps_numbers() -> None:

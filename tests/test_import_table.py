@@ -65,11 +65,13 @@ def test_new_results_are_appended_and_differences_reported_not_applied(atlas: Pa
     results, papers = _export(tmp_path, "TRUE")
     frame = pd.read_parquet(results)
     changed = frame["result_id"] == "Li2017Pruning/t1-resnet56-a"
+    extra = frame[changed].copy()
+    extra["result_id"] = "Li2017Pruning/t2-new"
+    new = json.loads(extra["record"].iloc[0])
+    extra["record"] = json.dumps({**new, "id": "t2-new", "method_label": "ResNet-56-pruned-C"})
     record = json.loads(frame.loc[changed, "record"].iloc[0])
     record["accuracy"]["pruned"] = 7.5
     frame.loc[changed, "record"] = json.dumps(record)
-    extra = frame[changed].copy()
-    extra["result_id"] = "Li2017Pruning/t2-new"
     frame = pd.concat([frame, extra], ignore_index=True)
     frame.to_parquet(results)
     before = _files(atlas)
@@ -86,7 +88,7 @@ def test_new_results_are_appended_and_differences_reported_not_applied(atlas: Pa
     assert (atlas / "Lin2020Hrank.yaml").read_text() == before["Lin2020Hrank.yaml"]
     assert load_atlas([atlas], context=[atlas]).errors == []
     rows = {r.id: r for lp in load_atlas([atlas], context=[atlas]).papers for r in lp.paper.results}
-    assert rows["t1-resnet56-a"].accuracy.pruned.value == 6.9 and rows["t2-new"].accuracy.pruned.value == 7.5
+    assert rows["t1-resnet56-a"].accuracy.pruned.value == 6.9 and rows["t2-new"].method_label == "ResNet-56-pruned-C"
 
 
 def test_a_paper_new_to_the_folder_gets_a_file(atlas: Path, tmp_path: Path) -> None:

@@ -10,8 +10,9 @@ import csv
 from functools import cache
 
 from pruneatlas import paths
-from pruneatlas.checks import QUOTE_GAPS, printed_numbers, quote_problems
+from pruneatlas.checks import printed_numbers, quote_problems
 from pruneatlas.loader import Atlas, load_atlas
+from pruneatlas.paths import QUOTE_GAPS
 
 
 @cache

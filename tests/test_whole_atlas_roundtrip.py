@@ -34,6 +34,7 @@ def test_export_then_import_gives_back_every_paper_file(tmp_path: Path, fmt: str
             str(tmp_path / f"papers.{fmt}"),
             "--out",
             str(tmp_path / "out"),
+            "--write",
         ],
     )
     assert outcome.exit_code == 0, outcome.output
