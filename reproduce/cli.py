@@ -41,6 +41,7 @@ def _options(where: dict[str, Any]):  # type: ignore[no-untyped-def]
 
     from reproduce.context import RunOptions
     from reproduce.runs import default_runs_dir
+    from reproduce.training import Speed
 
     if where["threads"]:
         torch.set_num_threads(where["threads"])
@@ -49,6 +50,8 @@ def _options(where: dict[str, Any]):  # type: ignore[no-untyped-def]
         data_root=where["data_root"],
         download=not where["no_download"],
         device=where["device"],
+        speed=Speed(amp=where["amp"], channels_last=where["channels_last"], compile=where["compile"]),
+        parallel=where["parallel_seeds"],
         progress=not where["quiet"],
     )
 
@@ -67,6 +70,10 @@ def run_options(f):  # type: ignore[no-untyped-def]
             click.option("--no-download", is_flag=True, help="Never download a dataset"),
             click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:1 or auto"),
             click.option("--threads", type=int, help="torch CPU threads"),
+            click.option("--amp", is_flag=True, help="bf16 autocast (GPU speed; not in the config hash)"),
+            click.option("--channels-last", is_flag=True, help="NHWC images and conv weights (GPU speed)"),
+            click.option("--compile", is_flag=True, help="torch.compile the forward (GPU speed)"),
+            click.option("--parallel-seeds", type=click.IntRange(1), default=1, help="Runs at once, one process each"),
             click.option("--no-row", is_flag=True, help="Run, but write no atlas row"),
             click.option("-q", "--quiet", is_flag=True, help="No progress bars"),
         ]
@@ -78,18 +85,20 @@ def run_options(f):  # type: ignore[no-untyped-def]
 def _execute_all(configs: list, opts, command: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     from tqdm.auto import tqdm
 
-    from reproduce.experiment import execute
+    from reproduce.experiment import execute_many
     from reproduce.training import Diverged
 
     results = []
     outer = tqdm(configs, desc="runs", unit="run", disable=opts.progress is False or len(configs) < 2, leave=False)
-    for config in outer:
+    for batch in [configs] if opts.parallel > 1 else ([c] for c in outer):  # in parallel, one call runs them all
         try:
-            results.append(execute(config, opts, command))
+            results.extend(execute_many(batch, opts, command))
         except Diverged as exc:
             raise click.ClickException(str(exc)) from None
         except (ValueError, FileNotFoundError, RuntimeError) as exc:
-            raise click.ClickException(f"{config.method.method} on {config.arch}/{config.dataset}: {exc}") from None
+            config = batch[0]
+            where = f"{config.method.method} on {config.arch}/{config.dataset}" if len(batch) == 1 else "a parallel run"
+            raise click.ClickException(f"{where}: {exc}") from None
     return results
 
 
