@@ -106,7 +106,7 @@ def train_epoch(
     such as SWD's coefficient); `max_steps` stops early (to recompute a rewinding snapshot). `forward` is
     what computes the outputs (a compiled wrapper of `model`; default `model`)."""
     model.train()
-    forward = forward or model
+    forward = model if forward is None else forward
     total = torch.zeros((), device=device)
     steps = 0
     pending = 0
@@ -161,7 +161,7 @@ def evaluate(
 ) -> float:
     """Top-1 accuracy in percent."""
     model.eval()
-    forward = forward or model
+    forward = model if forward is None else forward
     correct = torch.zeros((), dtype=torch.long, device=device)
     seen = 0
     for xb, yb in speed.inputs(split.batches(batch_size, None, device)):
