@@ -303,7 +303,6 @@ def _in_atlas(target: str | None) -> bool:
 @run_options
 def recipes_run(name, quick, seeds, **where):  # type: ignore[no-untyped-def]
     """Run recipe NAME and write its row, linked to the published row it re-runs."""
-    from reproduce.config import group_hash
     from reproduce.recipes import RECIPES
     from reproduce.registry import UnknownName
 
@@ -313,8 +312,38 @@ def recipes_run(name, quick, seeds, **where):  # type: ignore[no-untyped-def]
     base = recipe.run_config(quick)
     configs = [base.model_copy(update={"seed": s}) for s in (seeds or recipe.seeds)]
     (results,) = _run([configs], where)
-    if where["no_row"]:
-        return
+    if not where["no_row"]:
+        _write_recipe_row(recipe, quick, results, where["out_dir"])
+
+
+@recipes_group.command("run-group")
+@click.argument("name")
+@click.option("--quick", is_flag=True, help="A shortened smoke version (its rows claim to reproduce nothing)")
+@run_options
+def recipes_run_group(name, quick, **where):  # type: ignore[no-untyped-def]
+    """Run every recipe of campaign NAME with the campaign's seeds (all runs in one pass, so --parallel-seeds
+    spreads them over the device) and write one row per recipe."""
+    from reproduce.recipes import RECIPES
+    from reproduce.recipes.cifar import CAMPAIGNS
+    from reproduce.registry import UnknownName
+
+    if name not in CAMPAIGNS:
+        raise click.UsageError(str(UnknownName("campaign", name, sorted(CAMPAIGNS))))
+    recipes = [RECIPES[r] for r in CAMPAIGNS[name]["recipes"]]
+    seeds = CAMPAIGNS[name]["seeds"]
+    groups = [[r.run_config(quick).model_copy(update={"seed": s}) for s in seeds] for r in recipes]
+    results = _run(groups, where)
+    if not where["no_row"]:
+        for recipe, group_results in zip(recipes, results, strict=True):
+            _write_recipe_row(recipe, quick, group_results, where["out_dir"])
+
+
+def _write_recipe_row(recipe, quick: bool, results: list[dict[str, Any]], out_dir: Path | None) -> None:  # type: ignore[no-untyped-def]
+    """One recipe's row, linked to the published row it re-runs (a quick variant never is)."""
+    from reproduce.config import group_hash
+
+    name = recipe.name
+    base = recipe.run_config(quick)
     linked = recipe.target if not quick and _in_atlas(recipe.target) else None
     note = f'Recipe {name}{" (quick variant)" if quick else ""}: re-runs "{recipe.claim}" ({recipe.source}).'
     if recipe.target and not linked:
@@ -324,7 +353,7 @@ def recipes_run(name, quick, seeds, **where):  # type: ignore[no-untyped-def]
     if recipe.deviations:
         note += f" Deviations: {recipe.deviations}"
     command = recipe.command + (" --quick" if quick else "")  # the documented command, whatever ran the seeds
-    _write([results], where["out_dir"], {group_hash(base): linked} if linked else None, note, command)
+    _write([results], out_dir, {group_hash(base): linked} if linked else None, note, command)
 
 
 if __name__ == "__main__":

@@ -47,10 +47,10 @@ def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def _collect() -> dict[str, Recipe]:
-    from reproduce.recipes import lenets, mikler, swd
+    from reproduce.recipes import cifar, lenets, mikler, swd
 
     out: dict[str, Recipe] = {}
-    for recipe in [*lenets.RECIPES, *mikler.RECIPES, *swd.RECIPES]:
+    for recipe in [*lenets.RECIPES, *mikler.RECIPES, *swd.RECIPES, *cifar.RECIPES]:
         if recipe.name in out:
             raise ValueError(f"recipe {recipe.name!r} is defined twice")
         out[recipe.name] = recipe
