@@ -19,9 +19,9 @@ from reproduce.recipes import Recipe
 DENSE_EPOCHS = 30  # ResNet-56's dense training here (Li et al. train a baseline; the paper's schedule is not ours)
 FINETUNE_EPOCHS = 10  # Li et al. retrain 40 epochs (atlas row condition finetune_epochs: 40)
 SWD_EPOCHS = 30  # Tessier et al.: 300 (seeds/003 line 341)
-QUICK: dict[str, Any] = {  # a smoke run: a few hundred images, one epoch per phase
-    "training": {"epochs": 1, "batch_size": 64},
-    "data": {"train_subset": 256, "test_subset": 128},
+QUICK: dict[str, Any] = {  # a smoke run: one batch of 64 images per phase, tested on 64
+    "training": {"epochs": 1, "batch_size": 64, "test_batch_size": 64},
+    "data": {"train_subset": 64, "test_subset": 64},
 }
 JPEG = "trained and tested on the JPEG re-encoding of CIFAR-10 (quality about 75; its own dataset, cifar10-jpeg)"
 
