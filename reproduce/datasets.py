@@ -9,6 +9,7 @@ generated separable data for tests and benchmarks and can never become an atlas 
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import tarfile
@@ -161,15 +162,8 @@ def _cifar10_jpeg(options: DataOptions, root: Path | None, _download: bool) -> D
     tarball = (root or paths.SHARED / "datasets") / "cifar10-jpeg.tar.gz"
     if not tarball.exists():
         raise FileNotFoundError(f"{tarball} not found: cifar10-jpeg is only the local JPEG copy")
-    found: dict[str, list[tuple[str, str, bytes]]] = {"train": [], "test": []}
-    with tarfile.open(tarball, "r|gz") as archive:  # a stream: read in archive order, never seek back
-        for member in archive:
-            if member.name.endswith(".jpg"):
-                path = Path(member.name)
-                found[path.parts[-3]].append((path.parent.name, path.name, archive.extractfile(member).read()))  # type: ignore[union-attr]
+    found = _jpeg_files(tarball)
     classes = sorted({label for items in found.values() for label, _, _ in items})
-    for items in found.values():
-        items.sort(key=lambda item: (item[0], item[1]))  # a fixed order whatever the archive's
     wanted = {"train": options.train_subset, "test": options.test_subset}
     partial = all(subset_indices(len(found[k]), n) is not None for k, n in wanted.items())
     tensors = {}
@@ -187,6 +181,22 @@ def _cifar10_jpeg(options: DataOptions, root: Path | None, _download: bool) -> D
     torch.save(tensors, buffer)
     atomic_write_bytes(cache, buffer.getvalue())
     return tensor_bundle("cifar10-jpeg", "cifar10-jpeg", tensors["train"], tensors["test"], 10, options, True)
+
+
+@functools.lru_cache(maxsize=1)
+def _jpeg_files(tarball: Path) -> dict[str, list[tuple[str, str, bytes]]]:
+    """split -> (class, file name, JPEG bytes), sorted: a fixed order whatever the archive's. Kept for the
+    process, since reading the 60,000 members takes longer than decoding a subset (a quick campaign loads
+    the dataset once per run)."""
+    found: dict[str, list[tuple[str, str, bytes]]] = {"train": [], "test": []}
+    with tarfile.open(tarball, "r|gz") as archive:  # a stream: read in archive order, never seek back
+        for member in archive:
+            if member.name.endswith(".jpg"):
+                path = Path(member.name)
+                found[path.parts[-3]].append((path.parent.name, path.name, archive.extractfile(member).read()))  # type: ignore[union-attr]
+    for items in found.values():
+        items.sort(key=lambda item: (item[0], item[1]))
+    return found
 
 
 def _decode(jpegs: list[bytes]) -> torch.Tensor:
