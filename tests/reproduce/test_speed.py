@@ -92,3 +92,14 @@ def test_compiled_forward_trains_the_same_parameters(toy_config, tmp_path: Path)
     weights = _final_weights(RunOptions(runs_dir=tmp_path / "c"), config)
     assert not any(k.startswith("_orig_mod") for k in weights)  # the state dict is the plain model's
     assert compiled["achieved"] == pytest.approx(0.5, abs=0.02)
+
+
+def test_gpu_benchmark_measures_both_loops_on_the_cpu() -> None:
+    from bench.bench_gpu_training import WORKLOADS, bare_crop_flip, measure
+
+    x = torch.arange(2 * 3 * 32 * 32, dtype=torch.float32).view(2, 3, 32, 32)
+    assert bare_crop_flip(x).shape == x.shape
+    figures = measure("lenet300-mnist", WORKLOADS["lenet300-mnist"], 256, torch.device("cpu"), Speed(), rounds=1)
+    assert figures["bare img/s"] > 0 and figures["ours img/s"] > 0
+    assert figures["ratio"] == pytest.approx(figures["ours img/s"] / figures["bare img/s"])
+    assert figures["ours CPU-s/epoch (full)"] > 0
