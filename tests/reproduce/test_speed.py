@@ -5,6 +5,7 @@ exactly the runs a serial loop gives. Exercised on the CPU (the CUDA paths are t
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,18 @@ def test_gpu_benchmark_measures_both_loops_on_the_cpu() -> None:
     assert figures["bare img/s"] > 0 and figures["ours img/s"] > 0
     assert figures["ratio"] == pytest.approx(figures["ours img/s"] / figures["bare img/s"])
     assert figures["ours CPU-s/epoch (full)"] > 0
+
+
+def test_run_command_takes_the_speed_options_and_parallel_seeds(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reproduce.cli import group
+
+    args = ["run", "-m", "magnitude", "-a", "mlp", "-d", "digits", "-s", "0.9", "--epochs", "1", "--seed", "0",
+            "--seed", "1", "--amp", "--channels-last", "--parallel-seeds", "2", "--no-row",
+            "--runs-dir", str(tmp_path / "runs"), "-q"]  # fmt: skip
+    result = CliRunner().invoke(group, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert [line.split(": seed ")[1][0] for line in result.output.splitlines() if ": seed " in line] == ["0", "1"]
+    speeds = [json.loads(f.read_text())["speed"] for f in (tmp_path / "runs").glob("*/metrics.json")]
+    assert speeds == [{"amp": True, "channels_last": True, "compile": False}] * 2
