@@ -48,6 +48,7 @@ def _options(where: dict[str, Any]):  # type: ignore[no-untyped-def]
 
     from reproduce.context import RunOptions
     from reproduce.runs import default_runs_dir
+    from reproduce.training import Speed
 
     if where["threads"]:
         torch.set_num_threads(where["threads"])
@@ -56,6 +57,8 @@ def _options(where: dict[str, Any]):  # type: ignore[no-untyped-def]
         data_root=where["data_root"],
         download=not where["no_download"],
         device=where["device"],
+        speed=Speed(amp=where["amp"], channels_last=where["channels_last"], compile=where["compile"]),
+        parallel=where["parallel_seeds"],
         progress=not where["quiet"],
     )
 
@@ -74,6 +77,10 @@ def run_options(f):  # type: ignore[no-untyped-def]
             click.option("--no-download", is_flag=True, help="Never download a dataset"),
             click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:1 or auto"),
             click.option("--threads", type=int, help="torch CPU threads"),
+            click.option("--amp", is_flag=True, help="bf16 autocast (GPU speed; not in the config hash)"),
+            click.option("--channels-last", is_flag=True, help="NHWC images and conv weights (GPU speed)"),
+            click.option("--compile", is_flag=True, help="torch.compile the forward (GPU speed)"),
+            click.option("--parallel-seeds", type=click.IntRange(1), default=1, help="Runs at once, one process each"),
             click.option("--no-row", is_flag=True, help="Run, but write no atlas row"),
             click.option("-q", "--quiet", is_flag=True, help="No progress bars"),
         ]
@@ -85,18 +92,20 @@ def run_options(f):  # type: ignore[no-untyped-def]
 def _execute_all(configs: list, opts, command: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     from tqdm.auto import tqdm
 
-    from reproduce.experiment import execute
+    from reproduce.experiment import execute_many
     from reproduce.training import Diverged
 
     results = []
     outer = tqdm(configs, desc="runs", unit="run", disable=opts.progress is False or len(configs) < 2, leave=False)
-    for config in outer:
+    for batch in [configs] if opts.parallel > 1 else ([c] for c in outer):  # in parallel, one call runs them all
         try:
-            results.append(execute(config, opts, command))
+            results.extend(execute_many(batch, opts, command))
         except Diverged as exc:
             raise click.ClickException(str(exc)) from None
         except (ValueError, FileNotFoundError, RuntimeError) as exc:
-            raise click.ClickException(f"{config.method.method} on {config.arch}/{config.dataset}: {exc}") from None
+            config = batch[0]
+            where = f"{config.method.method} on {config.arch}/{config.dataset}" if len(batch) == 1 else "a parallel run"
+            raise click.ClickException(f"{where}: {exc}") from None
     return results
 
 
@@ -384,6 +393,28 @@ def campaign_run(spec_file: Path, executor: str | None, logs: Path | None, **whe
             _write_recipe_rows(outcome.recipe, spec.quick, outcome.results, where)
     if any(outcome.missing for outcome in outcomes):
         raise click.ClickException("some jobs failed; run the campaign again to retry them (finished seeds are kept)")
+
+
+@recipes_group.command("run-group")
+@click.argument("name")
+@click.option("--quick", is_flag=True, help="Shortened recipes, first seed only (the rows claim to reproduce nothing)")
+@run_options
+def recipes_run_group(name, quick, **where):  # type: ignore[no-untyped-def]
+    """Run every recipe of campaign NAME with the campaign's seeds (all runs in one pass, so --parallel-seeds
+    spreads them over the device) and write one row per recipe."""
+    from reproduce.recipe_rows import seeded_configs
+    from reproduce.recipes import RECIPES
+    from reproduce.recipes.cifar import CAMPAIGNS
+    from reproduce.registry import UnknownName
+
+    if name not in CAMPAIGNS:
+        raise click.UsageError(str(UnknownName("campaign", name, sorted(CAMPAIGNS))))
+    recipes = [RECIPES[r] for r in CAMPAIGNS[name]["recipes"]]
+    seeds = CAMPAIGNS[name]["seeds"][: 1 if quick else None]  # a smoke run: the first seed of each
+    results = _run([seeded_configs(r, quick, seeds) for r in recipes], where)
+    if not where["no_row"]:
+        for recipe, group_results in zip(recipes, results, strict=True):
+            _write_recipe_rows(recipe, quick, group_results, where)
 
 
 if __name__ == "__main__":

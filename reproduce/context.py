@@ -29,7 +29,7 @@ from reproduce.hparams import Phase, TrainingConfig
 from reproduce.masks import Masks
 from reproduce.runs import RunDir, default_runs_dir, load_torch, save_torch
 from reproduce.structured import ChannelPruner
-from reproduce.training import EpochStats, StepHook, evaluate, make_optimizer, set_lr, train_epoch
+from reproduce.training import EpochStats, Speed, StepHook, evaluate, make_optimizer, set_lr, train_epoch
 
 Fault = Callable[[str, int, int], None]
 
@@ -48,6 +48,8 @@ class RunOptions:
     data_root: Path | None = None
     download: bool = True
     device: str = "cpu"
+    speed: Speed = field(default_factory=Speed)  # bf16 autocast, channels-last, torch.compile
+    parallel: int = 1  # runs (e.g. seeds) trained at once in separate processes on the device
     progress: bool = True
     fault: Fault | None = None  # tests: called as (phase, epoch, step) after every step
 
@@ -91,6 +93,7 @@ class Context:
         self.roots = roots
         self.run_dir, self.dense_dir, self.options = run_dir, dense_dir, options
         self.device = torch.device(options.device)
+        self.forward = options.speed.prepare(model)  # what computes outputs in training and evaluation
         self.masks: Masks | None = None
         self.baseline: float | None = None
         self.metrics: dict[str, Any] = {}
@@ -110,7 +113,9 @@ class Context:
         self.run_dir.log(message)
 
     def evaluate(self) -> float:
-        return evaluate(self.model, self.data.test, self.training.test_batch_size, self.device)
+        return evaluate(
+            self.model, self.data.test, self.training.test_batch_size, self.device, self.options.speed, self.forward
+        )
 
     def example_input(self) -> torch.Tensor:
         return torch.randn(2, *self.data.input_shape, generator=self.generator("example")).to(self.device)
@@ -316,6 +321,8 @@ class Context:
             extra_loss=extra_loss,
             after_backward=after_backward,
             first_step=epoch * self.data.train.num_batches(self.training.batch_size),
+            speed=self.options.speed,
+            forward=self.forward,
             **how,
         )
 

@@ -9,6 +9,7 @@ generated separable data for tests and benchmarks and can never become an atlas 
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import tarfile
@@ -149,37 +150,64 @@ def _torchvision(cls_name: str, name: str, atlas_id: str, classes: int, folder: 
 
 
 def _cifar10_jpeg(options: DataOptions, root: Path | None, _download: bool) -> DataBundle:
-    """The JPEG re-encoding of CIFAR-10 in ../shared/datasets (lossy: its own atlas dataset, cifar10-jpeg)."""
+    """The JPEG re-encoding of CIFAR-10 in ../shared/datasets (lossy: its own atlas dataset, cifar10-jpeg).
+
+    The first full load decodes all 60,000 images (about a minute) and caches the tensors; until then a run
+    on subsets of both splits (a quick run, a test) decodes only the images it uses: the same images, since
+    the subset is drawn from the same fixed order."""
+    cache = paths.cache_dir() / "datasets" / "cifar10-jpeg.pt"
+    if cache.exists():
+        tensors = torch.load(cache)
+        return tensor_bundle("cifar10-jpeg", "cifar10-jpeg", tensors["train"], tensors["test"], 10, options, True)
+    tarball = (root or paths.SHARED / "datasets") / "cifar10-jpeg.tar.gz"
+    if not tarball.exists():
+        raise FileNotFoundError(f"{tarball} not found: cifar10-jpeg is only the local JPEG copy")
+    found = _jpeg_files(tarball)
+    classes = sorted({label for items in found.values() for label, _, _ in items})
+    wanted = {"train": options.train_subset, "test": options.test_subset}
+    partial = all(subset_indices(len(found[k]), n) is not None for k, n in wanted.items())
+    tensors = {}
+    for split, items in found.items():
+        idx = subset_indices(len(items), wanted[split]) if partial else None
+        chosen = [items[i] for i in idx.tolist()] if idx is not None else items
+        tensors[split] = (
+            _decode([data for _, _, data in chosen]),
+            torch.tensor([classes.index(c) for c, _, _ in chosen]),
+        )
+    if partial:  # already the subsets: tensor_bundle must not draw them again
+        whole = options.model_copy(update={"train_subset": None, "test_subset": None})
+        return tensor_bundle("cifar10-jpeg", "cifar10-jpeg", tensors["train"], tensors["test"], 10, whole, True)
+    buffer = io.BytesIO()
+    torch.save(tensors, buffer)
+    atomic_write_bytes(cache, buffer.getvalue())
+    return tensor_bundle("cifar10-jpeg", "cifar10-jpeg", tensors["train"], tensors["test"], 10, options, True)
+
+
+@functools.lru_cache(maxsize=1)
+def _jpeg_files(tarball: Path) -> dict[str, list[tuple[str, str, bytes]]]:
+    """split -> (class, file name, JPEG bytes), sorted: a fixed order whatever the archive's. Kept for the
+    process, since reading the 60,000 members takes longer than decoding a subset (a quick campaign loads
+    the dataset once per run)."""
+    found: dict[str, list[tuple[str, str, bytes]]] = {"train": [], "test": []}
+    with tarfile.open(tarball, "r|gz") as archive:  # a stream: read in archive order, never seek back
+        for member in archive:
+            if member.name.endswith(".jpg"):
+                path = Path(member.name)
+                found[path.parts[-3]].append((path.parent.name, path.name, archive.extractfile(member).read()))  # type: ignore[union-attr]
+    for items in found.values():
+        items.sort(key=lambda item: (item[0], item[1]))
+    return found
+
+
+def _decode(jpegs: list[bytes]) -> torch.Tensor:
+    """JPEG files -> (N, 3, 32, 32) uint8."""
     from PIL import Image
 
-    tarball = (root or paths.SHARED / "datasets") / "cifar10-jpeg.tar.gz"
-    cache = paths.cache_dir() / "datasets" / "cifar10-jpeg.pt"
-    if not cache.exists():
-        if not tarball.exists():
-            raise FileNotFoundError(f"{tarball} not found: cifar10-jpeg is only the local JPEG copy")
-        found: dict[str, list[tuple[str, str, torch.Tensor]]] = {"train": [], "test": []}
-        with tarfile.open(tarball, "r|gz") as archive:  # a stream: read in archive order, never seek back
-            for member in archive:
-                if not member.name.endswith(".jpg"):
-                    continue
-                path = Path(member.name)
-                image = Image.open(io.BytesIO(archive.extractfile(member).read())).convert("RGB")  # type: ignore[union-attr]
-                pixels = torch.frombuffer(bytearray(image.tobytes()), dtype=torch.uint8)
-                found[path.parts[-3]].append((path.parent.name, path.name, pixels))
-        classes = sorted({label for items in found.values() for label, _, _ in items})
-        splits = {}
-        for split, items in found.items():
-            items.sort(key=lambda item: (item[0], item[1]))  # a fixed order whatever the archive's
-            splits[split] = ([p for _, _, p in items], [classes.index(label) for label, _, _ in items])
-        tensors = {
-            k: (torch.stack(xs).view(-1, 32, 32, 3).permute(0, 3, 1, 2).contiguous(), torch.tensor(ys))
-            for k, (xs, ys) in splits.items()
-        }
-        buffer = io.BytesIO()
-        torch.save(tensors, buffer)
-        atomic_write_bytes(cache, buffer.getvalue())
-    tensors = torch.load(cache)
-    return tensor_bundle("cifar10-jpeg", "cifar10-jpeg", tensors["train"], tensors["test"], 10, options, True)
+    pixels = [
+        torch.frombuffer(bytearray(Image.open(io.BytesIO(j)).convert("RGB").tobytes()), dtype=torch.uint8)
+        for j in jpegs
+    ]
+    return torch.stack(pixels).view(-1, 32, 32, 3).permute(0, 3, 1, 2).contiguous()
 
 
 def _imagefolder(options: DataOptions, _root: Path | None, _download: bool) -> DataBundle:

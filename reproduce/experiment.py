@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing
+import os
 import shutil
 import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import torch
@@ -134,6 +139,7 @@ def execute(config: RunConfig, options: RunOptions, command: str = "") -> dict[s
         "git_sha": sha,
         "versions": versions(),
         "hardware": hardware(options.device),
+        "speed": dataclasses.asdict(options.speed),
         "command": command,
     }
     save_torch(
@@ -144,3 +150,33 @@ def execute(config: RunConfig, options: RunOptions, command: str = "") -> dict[s
     run_dir.write_json(run_dir.metrics_file, metrics)
     run_dir.log(f"finished: top1 {top1:.2f} (dense {ctx.baseline:.2f}), {method.target_kind} sparsity {achieved:.4f}")
     return metrics
+
+
+def execute_many(configs: Sequence[RunConfig], options: RunOptions, command: str = "") -> list[dict[str, Any]]:
+    """Run `configs` (in order of the results) with `options.parallel` of them at once, each in a process of
+    its own on the same device: a GPU that one small network leaves mostly idle trains several seeds in the
+    time of one. Runs that share a dense phase go to the same process, one after the other, so no two
+    processes ever train the same phase; every run is the run `execute` would make alone."""
+    if options.parallel <= 1 or len(configs) <= 1:
+        return [execute(config, options, command) for config in configs]
+    lanes: dict[str, list[int]] = {}
+    for i, config in enumerate(configs):
+        lanes.setdefault(dense_hash(config), []).append(i)
+    workers = min(options.parallel, len(lanes))
+    quiet = dataclasses.replace(options, progress=False)  # several bars at once would garble the terminal
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    results: list[dict[str, Any] | None] = [None] * len(configs)
+    context = multiprocessing.get_context("spawn")  # CUDA cannot be used in a forked child
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=torch.set_num_threads, initargs=(threads,))
+    with pool:
+        futures = {
+            pool.submit(_execute_lane, [configs[i] for i in lane], quiet, command): lane for lane in lanes.values()
+        }
+        for future, lane in futures.items():
+            for i, metrics in zip(lane, future.result(), strict=True):
+                results[i] = metrics
+    return [m for m in results if m is not None]
+
+
+def _execute_lane(configs: list[RunConfig], options: RunOptions, command: str) -> list[dict[str, Any]]:
+    return [execute(config, options, command) for config in configs]

@@ -7,15 +7,16 @@ device and checked for NaN every few steps, and the progress bar is advanced in 
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from reproduce.data import Split
+from reproduce.data import Batch, Split
 from reproduce.hparams import TrainingConfig
 from reproduce.masks import Masks
 
@@ -27,6 +28,35 @@ class Diverged(RuntimeError):
 
 
 StepHook = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Speed:
+    """How the loop uses an accelerator: bf16 autocast, channels-last images, torch.compile. None of it
+    changes what is trained, so it lives in RunOptions, never in the config hash; a run is deterministic
+    per seed under one and the same Speed."""
+
+    amp: bool = False  # bf16 autocast of forward and loss (the weights and optimiser stay fp32)
+    channels_last: bool = False  # NHWC images and conv weights: Tensor Cores' native layout
+    compile: bool = False  # torch.compile the forward (first epochs pay the compilation)
+
+    def autocast(self, device: torch.device) -> contextlib.AbstractContextManager[object]:
+        if not self.amp:
+            return contextlib.nullcontext()
+        return torch.autocast(device.type, dtype=torch.bfloat16)
+
+    def prepare(self, model: nn.Module) -> nn.Module:
+        """The module to call: `model` itself (in NHWC if asked), or its compiled wrapper sharing its
+        parameters; the caller keeps `model` for state dicts, masks and structural pruning."""
+        if self.channels_last:
+            model.to(memory_format=torch.channels_last)
+        return torch.compile(model) if self.compile else model  # type: ignore[return-value]
+
+    def inputs(self, batches: Iterator[Batch]) -> Iterator[Batch]:
+        for xb, yb in batches:
+            if self.channels_last and xb.dim() == 4:
+                xb = xb.contiguous(memory_format=torch.channels_last)
+            yield xb, yb
 
 
 @dataclass
@@ -69,17 +99,22 @@ def train_epoch(
     on_step: StepHook | None = None,
     progress: Callable[[int], None] | None = None,
     where: str = "",
+    speed: Speed = Speed(),
+    forward: nn.Module | None = None,
 ) -> EpochStats:
     """One pass over `split`. `first_step` numbers the steps within the phase (for step-indexed schedules
-    such as SWD's coefficient); `max_steps` stops early (to recompute a rewinding snapshot)."""
+    such as SWD's coefficient); `max_steps` stops early (to recompute a rewinding snapshot). `forward` is
+    what computes the outputs (a compiled wrapper of `model`; default `model`)."""
     model.train()
+    forward = model if forward is None else forward
     total = torch.zeros((), device=device)
     steps = 0
     pending = 0
-    for xb, yb in split.batches(batch_size, generator, device):
+    for xb, yb in speed.inputs(split.batches(batch_size, generator, device)):
         if max_steps is not None and steps >= max_steps:
             break
-        loss = F.cross_entropy(model(xb), yb)
+        with speed.autocast(device):
+            loss = F.cross_entropy(forward(xb), yb)
         if extra_loss is not None:
             loss = loss + extra_loss(model)
         optimizer.zero_grad(set_to_none=True)
@@ -116,12 +151,22 @@ def _check(total: torch.Tensor, where: str, step: int) -> float:
 
 
 @torch.no_grad()
-def evaluate(model: nn.Module, split: Split, batch_size: int, device: torch.device) -> float:
+def evaluate(
+    model: nn.Module,
+    split: Split,
+    batch_size: int,
+    device: torch.device,
+    speed: Speed = Speed(),
+    forward: nn.Module | None = None,
+) -> float:
     """Top-1 accuracy in percent."""
     model.eval()
+    forward = model if forward is None else forward
     correct = torch.zeros((), dtype=torch.long, device=device)
     seen = 0
-    for xb, yb in split.batches(batch_size, None, device):
-        correct += (model(xb).argmax(1) == yb).sum()
+    for xb, yb in speed.inputs(split.batches(batch_size, None, device)):
+        with speed.autocast(device):
+            logits = forward(xb)
+        correct += (logits.argmax(1) == yb).sum()
         seen += len(yb)
     return 100.0 * float(correct) / max(seen, 1)

@@ -56,10 +56,10 @@ def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def _collect() -> dict[str, Recipe | CostRecipe]:
-    from reproduce.recipes import incop, lenets, mikler, swd
+    from reproduce.recipes import cifar, incop, lenets, mikler, swd
 
     out: dict[str, Recipe | CostRecipe] = {}
-    for recipe in [*lenets.RECIPES, *mikler.RECIPES, *swd.RECIPES, *swd.COST_RECIPES, *incop.RECIPES]:
+    for recipe in [*lenets.RECIPES, *mikler.RECIPES, *swd.RECIPES, *swd.COST_RECIPES, *incop.RECIPES, *cifar.RECIPES]:
         if recipe.name in out:
             raise ValueError(f"recipe {recipe.name!r} is defined twice")
         out[recipe.name] = recipe

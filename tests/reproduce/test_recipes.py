@@ -29,7 +29,7 @@ def test_recipe_targets_a_published_row_with_three_seeds(name: str) -> None:
     recipe = RECIPES[name]
     assert recipe.target is not None and in_atlas(recipe.target), f"{recipe.target} is not in data/papers"
     assert len(recipe.seeds) >= 3
-    assert recipe.run_config().dataset == "mnist"
+    assert recipe.run_config().dataset in ("mnist", "cifar10-jpeg")  # never cifar10: the copy is lossy
     recipe.run_config(quick=True)
 
 
