@@ -144,7 +144,7 @@ def filter_widgets(frame: pd.DataFrame, key: str, extra: bool = True) -> FilterS
     if len(frame) and frame["year"].nunique() > 1:
         low, high = int(frame["year"].min()), int(frame["year"].max())
         url_state.within(f"{key}-years", low, high)
-        years = st.slider("Year", low, high, key=f"{key}-years")
+        years = url_state.narrowed(st.slider("Year", low, high, key=f"{key}-years"), low, high)
     sweep_rows = int(frame["sweep"].fillna(False).astype(bool).sum()) if len(frame) else 0
     include_sweep = st.toggle(
         f"Include sweep rows ({sweep_rows})",

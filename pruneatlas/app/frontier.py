@@ -102,7 +102,7 @@ def _filters(rows: pd.DataFrame, sweep: bool) -> FilterSpec:
     if rows["year"].nunique() > 1:
         low, high = int(rows["year"].min()), int(rows["year"].max())
         url_state.within("front-years", low, high)
-        years = c4.slider("Year", low, high, key="front-years")
+        years = url_state.narrowed(c4.slider("Year", low, high, key="front-years"), low, high)
     return FilterSpec(
         choices={"granularity": tuple(granularity), "source_kind": tuple(kinds)},
         structured=structured,

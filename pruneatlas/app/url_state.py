@@ -90,3 +90,9 @@ def within(key: str, low: int, high: int) -> None:
         return
     start, end = (min(max(int(v), low), high) for v in value)
     st.session_state[key] = (min(start, end), max(start, end))
+
+
+def narrowed(value: tuple[int, int] | list[int], low: int, high: int) -> tuple[int, int] | None:
+    """A range slider's value, or None when it spans the whole range (no filter to apply or to name)."""
+    picked = (int(value[0]), int(value[1]))
+    return None if picked == (low, high) else picked

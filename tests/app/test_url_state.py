@@ -47,3 +47,10 @@ def test_a_link_opens_compare_with_its_panels_and_a_bad_value_is_ignored(atlas_p
     no_exceptions(at)
     assert at.multiselect(key="cmp-pairs").value == [("resnet50", "imagenet")]
     assert at.selectbox(key="cmp-sort").value == "flops_reduction_pct"
+
+
+def test_a_year_range_spanning_every_year_is_no_filter() -> None:
+    from pruneatlas.app.url_state import narrowed
+
+    assert narrowed((1990, 2026), 1990, 2026) is None  # not named in a caption as "years 1990-2026"
+    assert narrowed([2020, 2026], 1990, 2026) == (2020, 2026)
