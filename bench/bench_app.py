@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> None:
     except BuildError as exc:
         raise SystemExit(f"{exc}: the bench measures a good build; see `pruneatlas validate`") from None
     with connect_readonly(result.path) as con:
-        rows, papers = con.execute("SELECT count(*), count(DISTINCT paper_key) FROM results").fetchone()
+        [(rows, papers)] = con.execute("SELECT count(*), count(DISTINCT paper_key) FROM results").fetchall()
     how = "cached" if result.cached else f"built in {result.seconds:.2f} s"
     print(f"data: {rows} results from {papers} papers; DuckDB build {how} ({result.path.name})")
     modules = args.page or [spec.module for spec in PAGES]

@@ -54,7 +54,7 @@ class PivotValue:
         match = _VALUE.match(text.lower()) if text else None
         if not match or match["agg"] not in AGGREGATES:
             raise AnalysisError(f"cannot read value {text!r}; use count or one of {', '.join(AGGREGATES)}(column)")
-        column = _VALUE.match(text)["col"] if match["col"] else None  # type: ignore[index]
+        column = text[match.start("col") : match.end("col")] if match["col"] else None  # as spelt, not lowered
         if match["agg"] != "count" and column is None:
             raise AnalysisError(f"{match['agg']} needs a column, e.g. {match['agg']}(acc_drop)")
         return cls(match["agg"], column)

@@ -90,7 +90,7 @@ def _fail_on_build_error(exc: BuildError) -> None:
     raise click.ClickException(f"{exc} (run `pruneatlas validate` for details)")
 
 
-def _open() -> object:
+def _open() -> duckdb.DuckDBPyConnection:
     try:
         return open_readonly()
     except BuildError as exc:
@@ -171,7 +171,7 @@ def query(sql: str, fmt: str, max_rows: int, timeout: float) -> None:
     """Run one read-only SELECT over the atlas (views: results, papers, conflicts, reproductions)."""
     con = _open()
     try:
-        frame, truncated = run_limited(database_path(con), sql, Limits(row_cap=max_rows, timeout_s=timeout))  # type: ignore[arg-type]
+        frame, truncated = run_limited(database_path(con), sql, Limits(row_cap=max_rows, timeout_s=timeout))
     except QueryRefused as exc:
         raise click.ClickException(str(exc)) from None
     _echo_frame(frame, fmt)
@@ -201,9 +201,9 @@ def pivot(
     condition = " AND ".join([*([f"({where})"] if where else []), *([] if every_source else ["op_primary"])])
     try:
         limits = Limits(row_cap=10**6, timeout_s=timeout)
-        limited = functools.partial(run_limited, database_path(con), limits=limits)  # type: ignore[arg-type]
+        limited = functools.partial(run_limited, database_path(con), limits=limits)
         run = lambda sql: limited(sql)[0]  # noqa: E731
-        wide = analyses.pivot(con, rows, cols, value, condition or None, source="results_points", run=run)  # type: ignore[arg-type]
+        wide = analyses.pivot(con, rows, cols, value, condition or None, source="results_points", run=run)
     except (QueryInvalid, duckdb.Error) as exc:  # a --where naming a column that does not exist, or not SQL at all
         first = str(exc).splitlines()[0]
         raise click.ClickException(f"--where {where!r}: {first}" if where else first) from None
@@ -248,9 +248,9 @@ def export_command(
     sql += f" WHERE {' AND '.join(conditions)}" if conditions else ""
     sql += " ORDER BY result_id" if one_per_point else ""
     try:
-        frame, _ = run_select(con, sql, row_cap=10**9, timeout_s=120)  # type: ignore[arg-type]
-        papers = con.sql("SELECT * FROM papers").df()  # type: ignore[attr-defined]
-        version = con.execute(load_sql("analyses/version")).fetchall()[0][0]  # type: ignore[attr-defined]
+        frame, _ = run_select(con, sql, row_cap=10**9, timeout_s=120)
+        papers = con.sql("SELECT * FROM papers").df()
+        version = con.execute(load_sql("analyses/version")).fetchall()[0][0]
         frame = export.sort_frame(frame, sort)
     except (QueryRefused, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -262,7 +262,7 @@ def export_command(
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 def stats(fmt: str) -> None:
     """Coverage: published operating points, papers, post-2019 share, Figure-4 panels, re-runs, conflicts."""
-    _echo_frame(_open().execute(load_sql("analyses/coverage")).df(), fmt)  # type: ignore[attr-defined]
+    _echo_frame(_open().execute(load_sql("analyses/coverage")).df(), fmt)
 
 
 @main.command()
@@ -270,7 +270,7 @@ def stats(fmt: str) -> None:
 def conflicts(fmt: str) -> None:
     """Results that different sources give differently for the same operating point, and which is likely right."""
     con = _open()
-    frame = con.sql(  # type: ignore[attr-defined]
+    frame = con.sql(
         "SELECT field, result_a, locator_a, value_a, result_b, locator_b, value_b, likely_right FROM conflicts "
         "ORDER BY result_a"
     ).df()
@@ -303,13 +303,13 @@ def audit(size: int | None, seed: int, where: str | None, revision: str | None) 
 
     con = _open()
     try:
-        ids = auditing.matching_ids(con, where)  # type: ignore[arg-type]
+        ids = auditing.matching_ids(con, where)
         if revision is not None:
             ids = sorted(set(ids) & set(auditing.changed_ids(revision)))
         chosen = auditing.sample(ids, size if size is not None else 10 if revision is None else len(ids), seed)
     except (QueryRefused, auditing.AuditError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(auditing.render(auditing.audit_rows(con, chosen)))  # type: ignore[arg-type]
+    click.echo(auditing.render(auditing.audit_rows(con, chosen)))
     click.echo(f"{len(chosen)} of {len(ids)} row(s)", err=True)
 
 

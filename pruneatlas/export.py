@@ -63,7 +63,7 @@ def _metrics() -> dict[str, Metric]:
 
 def number(value: object, digits: int = 2) -> str:
     """A number as a table prints it: fixed digits, '--' when missing, never '-0.00'."""
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
+    if value is None or pd.isna(value):
         return "--"
     text = f"{float(value):.{digits}f}"  # type: ignore[arg-type]
     return text[1:] if text.startswith("-") and float(text) == 0 else text
@@ -162,7 +162,7 @@ def pivot_latex(wide: pd.DataFrame, caption: str, version: str | None = None) ->
     counts = all(pd.api.types.is_integer_dtype(t) for t in wide.dtypes)
 
     def cell(value: object) -> str:
-        if value is None or pd.isna(value) or (counts and value == 0):  # type: ignore[call-overload]
+        if value is None or pd.isna(value) or (counts and value == 0):
             return ""
         return str(int(value)) if counts else number(value)  # type: ignore[call-overload]
 

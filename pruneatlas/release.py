@@ -14,12 +14,16 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pruneatlas import __version__, changelog, croissant, paths
 from pruneatlas.safe_yaml import load_yaml_file
+
+if TYPE_CHECKING:
+    import duckdb
 
 TABLES = {
     "results": ("result_id", "One row per operating point as one source document prints it."),
@@ -46,9 +50,9 @@ def column_descriptions() -> dict[str, dict[str, str]]:
     return load_yaml_file(paths.SCHEMA / "columns.yaml")
 
 
-def _table(con: object, name: str, order: str) -> pa.Table:
+def _table(con: duckdb.DuckDBPyConnection, name: str, order: str) -> pa.Table:
     """The table in a fixed order, all-null columns typed as text, the atlas version in its metadata."""
-    table = con.sql(f"SELECT * FROM {name} ORDER BY {order}").to_arrow_table()  # type: ignore[attr-defined]
+    table = con.sql(f"SELECT * FROM {name} ORDER BY {order}").to_arrow_table()
     schema = pa.schema([pa.field(f.name, pa.string() if pa.types.is_null(f.type) else f.type) for f in table.schema])
     table = table.cast(schema).combine_chunks()
     return table.replace_schema_metadata({changelog.VERSION_KEY: __version__.encode(), b"pruneatlas_table": name})

@@ -155,7 +155,7 @@ def render() -> None:
     url_state.valid("cmp-scope", list(METHOD_SCOPES), next(iter(METHOD_SCOPES)))
     c1, c2, c3, c4 = st.columns([1, 2, 2, 1])
     metric = c1.selectbox("Metric", metrics, key="cmp-metric")
-    sort_by = c2.selectbox("Sort bars by", list(SORTS), format_func=SORTS.get, key="cmp-sort")
+    sort_by = c2.selectbox("Sort bars by", list(SORTS), format_func=SORTS.__getitem__, key="cmp-sort")
     scope = c3.radio("Methods", list(METHOD_SCOPES), format_func=METHOD_SCOPES.get, horizontal=True, key="cmp-scope")
     sweep = c4.toggle("Include sweep rows", key="cmp-sweep")
     c5, c6, c7 = st.columns([3, 1, 1])

@@ -74,7 +74,7 @@ def render() -> None:
     )
     order = f"sorted by {SORTABLE[sort_by][0].split(' (')[0].lower()}" + (", reversed" if reverse else "")
     common.downloads(path, shown, "explore", filters=f"{spec.describe()}; {order}")
-    selected = event.selection.rows if event is not None else []
+    selected = event.selection.rows
     if selected and selected[0] < len(shown):
         details(path, shown.iloc[selected[0]])
 

@@ -8,6 +8,7 @@ only comparable between papers whose dense models were equally good (baseline dr
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 import streamlit as st
@@ -102,7 +103,7 @@ def _filters(rows: pd.DataFrame, sweep: bool) -> FilterSpec:
     if rows["year"].nunique() > 1:
         low, high = int(rows["year"].min()), int(rows["year"].max())
         url_state.within("front-years", low, high)
-        years = c4.slider("Year", low, high, key="front-years")
+        years = cast("tuple[int, int]", c4.slider("Year", low, high, key="front-years"))  # a pair: see `within`
     return FilterSpec(
         choices={"granularity": tuple(granularity), "source_kind": tuple(kinds)},
         structured=structured,

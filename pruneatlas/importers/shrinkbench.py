@@ -349,8 +349,8 @@ def import_shrinkbench(source: Path, target: Path | None = None) -> ImportReport
     titles = existing_files_by_title(target)
     texts: dict[Path, str] = {}
     for name, rows in sorted(by_paper.items()):
-        line = paper_lines[papers.index.get_loc(name)] if papers.index.is_unique else "?"
-        header = paper_header(papers.loc[name], target, f"{source / 'Papers.csv'}: line {line} (paper {name})")
+        paper_line = paper_lines[papers.index.get_loc(name)] if papers.index.is_unique else "?"
+        header = paper_header(papers.loc[name], target, f"{source / 'Papers.csv'}: line {paper_line} (paper {name})")
         path = titles.get(normalised_title(header["title"]), target / f"{header['key']}.yaml")
         text, added = appended(path, header, rows, BANNER)
         if text is not None:
