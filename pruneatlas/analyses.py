@@ -137,17 +137,17 @@ def figure4(
     dataset: str,
     metric: str = "top1",
     include_sweep: bool = False,
-    source: str = "results_points",
     survey: str | None = None,
 ) -> pd.DataFrame:
     """One bar group per published operating point: % params and % FLOPs removed, and the accuracy drop.
 
-    `source` needs the operating-point columns (`results_points`); with `survey` (a paper key), only the
+    Runs on the build's published selection (`api.published_view`); with `survey` (a paper key), only the
     methods that paper names for this architecture and dataset.
     """
-    sql = load_sql("analyses/figure4").format(source=source)
-    params = {"architecture": architecture, "dataset": dataset, "metric": metric, "include_sweep": include_sweep,
-              "survey": survey}  # fmt: skip
+    from pruneatlas.api import published_view
+
+    sql = load_sql("analyses/figure4").format(source=published_view(include_sweep))
+    params = {"architecture": architecture, "dataset": dataset, "metric": metric, "survey": survey}
     return con.execute(sql, params).df()
 
 
@@ -159,10 +159,12 @@ def pareto(
     where: str | None = None,
     source: str = "results",
     front_only: bool = False,
+    params: dict[str, object] | None = None,
 ) -> pd.DataFrame:
     """Every row with `on_front`: true when no row of its group removes more for no more accuracy lost.
 
-    With `front_only`, just the rows on the front (cheaper to fetch from a large table).
+    With `front_only`, just the rows on the front (cheaper to fetch from a large table). `where` may name
+    `$parameters`, whose values come in `params`.
     """
     known = columns_of(con, source)
     groups = [_checked_column(c, known) for c in partition]
@@ -176,7 +178,7 @@ def pareto(
         source=source,
         where=where or "TRUE",
     )
-    return con.execute(single_select(sql)).df()
+    return con.execute(single_select(sql), params).df()
 
 
 def frame_connection(frame: pd.DataFrame, name: str = "rows") -> duckdb.DuckDBPyConnection:

@@ -2,7 +2,7 @@
 
 Caches are keyed on the build's path, which carries the hash of every input (data, vocabularies, SQL, code),
 so editing a paper file gives a new path and fresh data on the next rerun, while an unchanged atlas is
-served from memory. The connection is opened read-only and locked down (`pruneatlas.sql.connect_readonly`).
+served from memory. The connection is opened read-only and locked down (`pruneatlas.api.open_build`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pruneatlas import export, paths
+from pruneatlas import api, export, paths
 from pruneatlas.build import BuildError, CacheUnwritable, build, input_hash, last_good_build
 from pruneatlas.paths import SetupError
 from pruneatlas.problems import Problem
@@ -123,9 +123,7 @@ def connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     One per query (about 15 ms to open) rather than one shared: a shared DuckDB connection used from two script
     threads at once (a page still running while the next one starts) can crash the server.
     """
-    from pruneatlas.sql import connect_readonly
-
-    con = connect_readonly(path)
+    con = api.open_build(path)
     try:
         yield con
     finally:
@@ -146,7 +144,13 @@ def query(path: Path, sql: str) -> pd.DataFrame:
 def results(path: Path) -> pd.DataFrame:
     """Every row of the `results_points` view (without the JSON record): each row with its operating point
     (`op_primary`, `op_sources`, `op_quoted_by`), a `conflict` flag, and the `direction` of its shown accuracy."""
-    frame = _query(str(path), "SELECT * EXCLUDE (record) FROM results_points ORDER BY result_id")
+    return flagged(_query(str(path), "SELECT * EXCLUDE (record) FROM results_points ORDER BY result_id"))
+
+
+def flagged(frame: pd.DataFrame) -> pd.DataFrame:
+    """The two columns a table shows beside rows of the results view, added in place (the frame is a query's
+    own copy): `conflict` (another source gives a different number) and the `direction` of the accuracy shown
+    (error rates are read as accuracies)."""
     frame["conflict"] = frame["conflicts_with"].notna()
     higher = frame["higher_is_better"].fillna(True).astype(bool) | (frame["metric"] != frame["norm_metric"])
     frame["direction"] = higher.map({True: "higher is better", False: "lower is better"})

@@ -25,25 +25,13 @@ SORTS = {
 }
 
 
-def figure4_rows(
-    frame: pd.DataFrame, architecture: str, dataset: str, metric: str, sweep: bool, survey: str | None = None
-) -> pd.DataFrame:
-    """One row per published operating point, through the same SQL as `analyses.figure4`."""
-    con = analyses.frame_connection(frame.drop(columns=["conflict"], errors="ignore"), "rows")
-    try:
-        return analyses.figure4(
-            con, architecture, dataset, metric=metric, include_sweep=sweep, source="rows", survey=survey
-        )
-    finally:
-        con.close()
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def _cached_figure4(
     path: str, architecture: str, dataset: str, metric: str, sweep: bool, survey: str | None
 ) -> pd.DataFrame:
-    """figure4_rows over the whole build, cached per build and panel: switching panels back and forth is free."""
-    return figure4_rows(common.results(Path(path)), architecture, dataset, metric, sweep, survey)
+    """`analyses.figure4` on the build, cached per build and panel: switching panels back and forth is free."""
+    with common.connection(Path(path)) as con:
+        return analyses.figure4(con, architecture, dataset, metric=metric, include_sweep=sweep, survey=survey)
 
 
 def with_display_labels(data: pd.DataFrame) -> pd.DataFrame:

@@ -13,9 +13,9 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from pruneatlas import analyses
+from pruneatlas import analyses, api
 from pruneatlas.app import charts, common, url_state
-from pruneatlas.app.filters import STRUCTURED_CHOICES, FilterSpec, apply_filters
+from pruneatlas.app.filters import STRUCTURED_CHOICES, FilterSpec, where
 
 X_CHOICES = {"flops_reduction_pct": "FLOPs removed", "params_reduction_pct": "Parameters removed"}
 RATIO_NAMES = {"flops_reduction_pct": "FLOP speed-up", "params_reduction_pct": "Compression"}
@@ -28,33 +28,31 @@ SHORTLIST_COLUMNS = ["method_name", "method_label", "paper_key", "year", "granul
                      "ratio", "baseline_norm", "pruned_norm", "op_quoted_by", "locator", "result_id"]  # fmt: skip
 
 
-def frontier_points(rows: pd.DataFrame, x: str) -> pd.DataFrame:
-    """Rows that have both coordinates, each with `on_front` from the shared Pareto analysis."""
-    con = analyses.frame_connection(rows.drop(columns=["conflict"], errors="ignore"), "rows")
-    try:
-        return analyses.pareto(con, x=x, y="acc_drop", source="rows")
-    finally:
-        con.close()
+def panel_where(pair: tuple[str, str], metric: str, spec: FilterSpec, columns: list[str]) -> tuple[str, dict]:
+    """The SQL condition, with its parameters, for one pair's rows of one metric that the filters keep."""
+    condition, params = where(spec, columns)
+    params = {**params, "architecture": pair[0], "dataset": pair[1], "metric": metric}
+    return f"architecture = $architecture AND dataset = $dataset AND norm_metric = $metric AND {condition}", params
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _cached_points(path: str, pair: tuple[str, str], metric: str, spec: FilterSpec, x: str) -> pd.DataFrame:
-    """The filtered operating points of one pair with their Pareto flags, cached per build and choice."""
-    rows = apply_filters(panel_rows(common.results(Path(path)), *pair, metric, spec.include_sweep), spec)
-    return frontier_points(rows, x)
+    """The filtered operating points of one pair with their Pareto flags, from the build's published selection,
+    cached per build and choice."""
+    view = api.published_view(spec.include_sweep)
+    with common.connection(Path(path)) as con:
+        condition, params = panel_where(pair, metric, spec, analyses.columns_of(con, view))
+        points = analyses.pareto(con, x=x, y="acc_drop", source=view, where=condition, params=params)
+    return common.flagged(points.drop(columns=["record"]))
 
 
-def panel_rows(frame: pd.DataFrame, architecture: str, dataset: str, metric: str, sweep: bool) -> pd.DataFrame:
-    """Published (not re-run) rows of one architecture, dataset and metric; sweep rows only when asked for."""
-    keep = (
-        (frame["source_kind"] != "reproduced")
-        & (frame["architecture"] == architecture)
-        & (frame["dataset"] == dataset)
-        & (frame["norm_metric"] == metric)
-    )
-    if not sweep:
-        keep &= ~frame["sweep"].fillna(False).astype(bool)
-    return frame[keep]
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_rows(path: str, pair: tuple[str, str], metric: str, spec: FilterSpec) -> pd.DataFrame:
+    """Every filtered row of one pair, with or without both coordinates (the baselines they print)."""
+    view = api.published_view(spec.include_sweep)
+    with common.connection(Path(path)) as con:
+        condition, params = panel_where(pair, metric, spec, analyses.columns_of(con, view))
+        return con.execute(f"SELECT * EXCLUDE (record) FROM {view} WHERE {condition} ORDER BY result_id", params).df()
 
 
 def reduction_for(ratio: float) -> float:
@@ -114,9 +112,8 @@ def _filters(rows: pd.DataFrame, sweep: bool) -> FilterSpec:
 
 def render() -> None:
     path = common.database()
-    frame = common.results(path)
+    published = common.query(path, f"SELECT * EXCLUDE (record) FROM {api.published_view(True)} ORDER BY result_id")
     st.title("Frontier: what is best at a given cost")
-    published = frame[frame["source_kind"] != "reproduced"]
     counts = _pairs(published)
     pairs = list(counts)
     if not pairs:
@@ -129,7 +126,7 @@ def render() -> None:
     pair = c1.selectbox(
         "Architecture and dataset",
         pairs,
-        format_func=lambda p: f"{common.pair_option(frame, *p)} ({counts[p]} rows)",
+        format_func=lambda p: f"{common.pair_option(published, *p)} ({counts[p]} rows)",
         key="front-pair",
     )
     pair_rows = published[(published["architecture"] == pair[0]) & (published["dataset"] == pair[1])]
@@ -138,7 +135,6 @@ def render() -> None:
     metric = c2.selectbox("Metric", metrics, key="front-metric")
     sweep = c3.toggle("Include sweep rows", key="front-sweep")
     spec = _filters(pair_rows, sweep)
-    rows = apply_filters(panel_rows(pair_rows, *pair, metric, sweep), spec)
     c4, c5, c6, c7 = st.columns([1.4, 1.6, 1, 1])
     url_state.valid("front-x", list(X_CHOICES), next(iter(X_CHOICES)))
     url_state.valid("front-colour", list(COLOUR_CHOICES), next(iter(COLOUR_CHOICES)))
@@ -149,7 +145,7 @@ def render() -> None:
     min_ratio = c7.number_input(f"{RATIO_NAMES[x]} at least (x)", min_value=1.0, max_value=1000.0,
                                 step=0.25, key="front-min-ratio")  # fmt: skip
     url_state.publish(URL_KEYS)
-    title = common.pair_label(frame, *pair)
+    title = common.pair_label(published, *pair)
     points = _cached_points(str(path), pair, metric, spec, x).copy()
     if points.empty:
         st.info(f"No {metric} rows for {title} give both an accuracy drop and {X_CHOICES[x].lower()} here.")
@@ -186,7 +182,7 @@ def render() -> None:
             st.dataframe(table, hide_index=True, column_order=["on_front", *common.TABLE_COLUMNS],
                          column_config={**common.COLUMN_CONFIG, "on_front": on_front})  # fmt: skip
     st.subheader("Baseline drift")
-    drift = baselines(rows)
+    drift = baselines(_cached_rows(str(path), pair, metric, spec))
     if drift.empty:
         st.info("No baselines printed for these rows.")
         return
