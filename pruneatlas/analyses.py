@@ -76,11 +76,12 @@ def pivot(
     where: str | None = None,
     source: str = "results",
     run: Callable[[str], pd.DataFrame] | None = None,
+    params: dict[str, object] | None = None,
 ) -> pd.DataFrame:
     """A wide table with a Total row and column; the default is Vadera & Ameen's Appendix D.
 
-    `run` executes the pivot's SQL (default: on `con`); the CLI passes the limited query path, as `where` is
-    the reader's own SQL."""
+    `run` executes the pivot's SQL (default: on `con`, with `params` for the `$parameters` of `where`); the CLI
+    passes the limited query path, as `where` is the reader's own SQL."""
     known = columns_of(con, source)
     spec = PivotValue.parse(value)
     sql = load_sql("analyses/pivot").format(
@@ -90,7 +91,7 @@ def pivot(
         source=source,
         where=where or "TRUE",
     )
-    long = run(sql) if run else con.execute(single_select(sql)).df()
+    long = run(sql) if run else con.execute(single_select(sql), params).df()
     long["row_key"] = long["row_key"].where(long["row_total"] == 0, TOTAL).fillna("(none)")
     long["col_key"] = long["col_key"].where(long["col_total"] == 0, TOTAL).fillna("(none)")
     wide = long.pivot_table(index="row_key", columns="col_key", values="value", aggfunc="first", dropna=False)

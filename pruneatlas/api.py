@@ -2,7 +2,7 @@
 benchmarks and notebooks.
 
 It owns loading (the checked paper files, through the loader), the connection (the cached build, read-only and
-locked down), and the published selection (the `published` views of resource/operating_points.sql); the
+locked down), and the published selection (the `published` views of resource/published.sql); the
 analyses are those of analyses.py over the SQL in resource/. So a notebook sees exactly the rows the CLI and
 the explorer see. Every query function takes an optional `con` so a caller can reuse one connection. Nothing
 heavy is imported until a function needs it, so `pruneatlas query` starts fast.

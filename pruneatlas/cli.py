@@ -11,8 +11,8 @@ import click
 import duckdb
 import pandas as pd
 
-from pruneatlas import __version__, analyses, export, paths
-from pruneatlas.build import BuildError, CacheUnwritable, build, open_readonly
+from pruneatlas import __version__, analyses, api, export, paths
+from pruneatlas.build import BuildError, CacheUnwritable, build
 from pruneatlas.models import FIRST_YEAR, LAST_YEAR
 from pruneatlas.paths import SetupError
 from pruneatlas.safe_yaml import YamlError
@@ -92,7 +92,7 @@ def _fail_on_build_error(exc: BuildError) -> None:
 
 def _open() -> duckdb.DuckDBPyConnection:
     try:
-        return open_readonly()
+        return api.connect()
     except BuildError as exc:
         _fail_on_build_error(exc)
         raise
@@ -106,10 +106,8 @@ def validate(targets: tuple[Path, ...], quiet: bool) -> None:
 
     Prints every problem as `file: result: field: message` and exits 1 if there is any error.
     """
-    from pruneatlas.loader import load_atlas
-
     try:
-        atlas = load_atlas(list(targets) or None)
+        atlas = api.load(targets)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
     for problem in sorted(atlas.errors):

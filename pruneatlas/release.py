@@ -103,11 +103,11 @@ def datasheet(tables: dict[str, pa.Table], hashes: dict[str, str], columns: dict
 def release(out: Path, previous: Path | None = None, roots: Sequence[Path] | None = None) -> Release:
     """Write the release into `out` (created if needed); `previous` is an earlier release folder or its
     results.parquet, for the changelog."""
+    from pruneatlas.api import open_build
     from pruneatlas.build import build
-    from pruneatlas.sql import connect_readonly
 
     old = changelog.read_previous(previous) if previous is not None else None
-    con = connect_readonly(build(roots).path)
+    con = open_build(build(roots).path)
     tables = {name: _table(con, name, order) for name, (order, _) in TABLES.items()}
     columns = column_descriptions()
     missing = _undescribed(tables, columns)

@@ -1,7 +1,7 @@
 -- Vadera & Ameen's Figure 4 for one architecture and dataset: one bar group per published operating point
 -- (never an average of different points that share a printed label), with its % parameter and % FLOP
 -- reductions, its accuracy drop, and the sources that quote it.
--- {source}: `published`, or `published_with_sweeps` to include sweep rows (resource/operating_points.sql).
+-- {source}: `published`, or `published_with_sweeps` to include sweep rows (resource/published.sql).
 -- Parameters: $architecture, $dataset, $metric (a normalised metric, e.g. top1), and $survey (a paper key, or
 -- NULL): when given, only the methods that paper names for this pair.
 SELECT

@@ -1,4 +1,4 @@
-"""The published selection: one definition (the `published` views of resource/operating_points.sql), read by
+"""The published selection: one definition (the `published` views of resource/published.sql), read by
 Compare, Frontier, `stats`, the audit and the API alike."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def test_the_api_reads_the_same_selection(atlas_path: Path, con: duckdb.DuckDBPy
 def test_the_selection_is_written_once() -> None:
     """No other query or page spells "published" out again (the cost claims of the Costs page are another table)."""
     spelled = re.compile(r"source_kind\"?\]?\s*(<>|!=)\s*['\"]reproduced|IN \('reported', 'secondary'")
-    allowed = {paths.RESOURCE / "operating_points.sql", paths.PACKAGE / "app" / "costs.py"}
+    allowed = {paths.RESOURCE / "published.sql", paths.PACKAGE / "app" / "costs.py"}
     files = [*paths.RESOURCE.rglob("*.sql"), *paths.PACKAGE.rglob("*.py")]
     again = [str(f.relative_to(paths.ROOT)) for f in files if f not in allowed and spelled.search(f.read_text())]
     assert again == []
