@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -16,7 +17,9 @@ from pruneatlas.analyses import TOTAL
 from pruneatlas.atomic import atomic_write_bytes
 from pruneatlas.latex_text import latex_text, latex_unicode
 from pruneatlas.neutralise import bibtex_entry, plain_cell, spreadsheet_safe
-from pruneatlas.vocab import Metric, load_vocabularies
+
+if TYPE_CHECKING:
+    from pruneatlas.vocab import Metric
 
 FORMATS = ("csv", "parquet", "json", "latex", "bibtex")
 PREAMBLE = "% Needs \\usepackage{booktabs,longtable} in the preamble; cite keys resolve with the .bib beside this file."
@@ -58,6 +61,8 @@ def short_name(name: str) -> str:
 
 @functools.cache
 def _metrics() -> dict[str, Metric]:
+    from pruneatlas.vocab import load_vocabularies  # pydantic: loaded when a LaTeX table is made, not before
+
     return load_vocabularies().metrics.by_id
 
 

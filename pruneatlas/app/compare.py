@@ -100,9 +100,9 @@ def panel_data(path: Path, pair: tuple[str, str], choice: PanelChoice) -> tuple[
     return matching(with_display_labels(data), choice.search), survey is not None
 
 
-def panel(path: Path, frame: pd.DataFrame, pair: tuple[str, str], choice: PanelChoice) -> None:
+def panel(path: Path, frame: pd.DataFrame, names: common.PairNames, pair: tuple[str, str], choice: PanelChoice) -> None:
     architecture, dataset = pair
-    title = common.pair_label(frame, architecture, dataset)
+    title = names.label(architecture, dataset)
     data, survey_only = panel_data(path, pair, choice)
     if data.empty:
         st.info(f"{title}: no {choice.metric} operating points with a parameter or FLOP reduction match.")
@@ -151,12 +151,11 @@ def render() -> None:
     limit = c6.number_input("Bars per panel", min_value=1, max_value=500, step=5, key="cmp-limit")
     page = c7.number_input("Page", min_value=1, max_value=1000, step=1, key="cmp-page")
     options = _pairs(frame, metric)
+    names = common.PairNames.of(frame)
     if "cmp-pairs" not in st.session_state:
         st.session_state["cmp-pairs"] = [p for p in SURVEY_PANELS if p in options]
     url_state.valid("cmp-pairs", options)
-    chosen = st.multiselect(
-        "Architecture and dataset", options, format_func=lambda p: common.pair_option(frame, *p), key="cmp-pairs"
-    )
+    chosen = st.multiselect("Architecture and dataset", options, format_func=names.option, key="cmp-pairs")
     url_state.publish(URL_KEYS)
     if not chosen:
         st.info("Choose at least one architecture and dataset.")
@@ -165,4 +164,4 @@ def render() -> None:
     columns = st.columns(2) if len(chosen) > 1 else [st.container()]
     for index, pair in enumerate(chosen):
         with columns[index % len(columns)]:
-            panel(path, frame, pair, choice)
+            panel(path, frame, names, pair, choice)

@@ -122,11 +122,12 @@ def render() -> None:
     default_pair = DEFAULT_PAIR if DEFAULT_PAIR in pairs else pairs[0]
     url_state.restore(URL_KEYS, {"front-pair": default_pair, "front-max-drop": 1.0, "front-min-ratio": 2.0})
     url_state.valid("front-pair", pairs, default_pair)
+    names = common.PairNames.of(published)
     c1, c2, c3 = st.columns([2, 1, 1])
     pair = c1.selectbox(
         "Architecture and dataset",
         pairs,
-        format_func=lambda p: f"{common.pair_option(published, *p)} ({counts[p]} rows)",
+        format_func=lambda p: f"{names.option(p)} ({counts[p]} rows)",
         key="front-pair",
     )
     pair_rows = published[(published["architecture"] == pair[0]) & (published["dataset"] == pair[1])]
@@ -145,7 +146,7 @@ def render() -> None:
     min_ratio = c7.number_input(f"{RATIO_NAMES[x]} at least (x)", min_value=1.0, max_value=1000.0,
                                 step=0.25, key="front-min-ratio")  # fmt: skip
     url_state.publish(URL_KEYS)
-    title = common.pair_label(published, *pair)
+    title = names.label(*pair)
     points = _cached_points(str(path), pair, metric, spec, x).copy()
     if points.empty:
         st.info(f"No {metric} rows for {title} give both an accuracy drop and {X_CHOICES[x].lower()} here.")
