@@ -116,6 +116,11 @@ def database() -> Path:
     return fallback
 
 
+# A condition on the build's rows: those whose result_id is in the parameter $ids. The pages filter the rows they
+# have in memory (filters.apply_filters) and run their analysis SQL on the build for exactly those rows.
+AMONG_IDS = "result_id IN (SELECT unnest($ids))"
+
+
 @contextlib.contextmanager
 def connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only, locked-down connection of one's own, closed after use.

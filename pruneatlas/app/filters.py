@@ -7,16 +7,13 @@ turns widget values into a spec. Every multiselect starts empty, meaning "any".
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import cast
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
 from pruneatlas.app import url_state
-from pruneatlas.sql import lock
 
 # (column, label) of the multiselect filters, in the order they are shown.
 CHOICE_FILTERS: tuple[tuple[str, str], ...] = (
@@ -28,10 +25,6 @@ CHOICE_FILTERS: tuple[tuple[str, str], ...] = (
     ("source_kind", "Source kind"),
     ("norm_metric", "Metric (error rates read as accuracies)"),
 )
-CHOICE_COLUMNS = tuple(column for column, _ in CHOICE_FILTERS)
-# Every column `where` can name: all `apply_filters` hands to DuckDB, rather than a copy of the whole frame.
-FILTERED_COLUMNS = (*CHOICE_COLUMNS, "structured", "year", "sweep", "op_primary", "params_reduction_pct",
-                    "flops_reduction_pct", "method_label", "paper_key", "title")  # fmt: skip
 STRUCTURED_CHOICES = ("any", "structured", "unstructured")
 NAME_COLUMNS = {"architecture": "architecture_name", "dataset": "dataset_name", "method": "method_name"}
 
@@ -63,60 +56,33 @@ class FilterSpec:
         return "; ".join(parts)
 
 
-def where(spec: FilterSpec, columns: Collection[str]) -> tuple[str, dict[str, object]]:
-    """What `spec` keeps as one SQL condition with its parameters, over a relation with `columns` (the results
-    view or a frame of its rows): the one definition of the filters, run on the build by Frontier and on a page's
-    rows by `apply_filters`. A missing value never matches a choice or a bound."""
-    clauses: list[str] = []
-    params: dict[str, object] = {}
-    for index, (column, values) in enumerate(spec.choices.items()):
+def apply_filters(frame: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
+    """The rows of `frame` that `spec` keeps, in their original order."""
+    keep = pd.Series(True, index=frame.index)
+    for column, values in spec.choices.items():
         if values:
-            if column not in CHOICE_COLUMNS:
-                raise ValueError(f"no filter on column {column!r}; choose from: {', '.join(CHOICE_COLUMNS)}")
-            clauses.append(f'list_contains($choice{index}, "{column}")')
-            params[f"choice{index}"] = list(values)
+            keep &= frame[column].isin(values)
     if spec.structured != "any":
-        clauses.append("coalesce(structured = $structured, false)")
-        params["structured"] = spec.structured == "structured"
+        keep &= frame["structured"].eq(spec.structured == "structured").fillna(False).astype(bool)
     if spec.years is not None:
-        clauses.append("year BETWEEN $first_year AND $last_year")
-        params["first_year"], params["last_year"] = spec.years
+        keep &= frame["year"].between(*spec.years)
     if not spec.include_sweep:
-        clauses.append("NOT coalesce(sweep, false)")
-    if not spec.every_source and "op_primary" in columns:
-        clauses.append("coalesce(op_primary, true)")
+        keep &= ~frame["sweep"].fillna(False).astype(bool)
+    if not spec.every_source and "op_primary" in frame.columns:
+        keep &= frame["op_primary"].fillna(True).astype(bool)
     for column, bound in (
         ("params_reduction_pct", spec.min_params_reduction),
         ("flops_reduction_pct", spec.min_flops_reduction),
     ):
         if bound:
-            clauses.append(f"coalesce({column} >= ${column}, false)")
-            params[column] = bound
+            keep &= frame[column].ge(bound).fillna(False).astype(bool)
     if spec.text.strip():
-        haystack = "coalesce(method_label, '') || ' ' || coalesce(paper_key, '') || ' ' || coalesce(title, '')"
-        clauses.append(f"contains(lower({haystack}), $text)")
-        params["text"] = spec.text.strip().lower()
-    return " AND ".join(clauses) or "TRUE", params
-
-
-def apply_filters(frame: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
-    """The rows of `frame` that `spec` keeps (by `where`), in their original order."""
-    condition, params = where(spec, frame.columns)
-    if condition == "TRUE":
-        return frame
-    positions = frame[[c for c in FILTERED_COLUMNS if c in frame.columns]].reset_index(drop=True)
-    positions["_position"] = range(len(frame))
-    with _memory().cursor() as con:
-        con.register("rows", positions)
-        kept = con.execute(f"SELECT _position FROM rows WHERE {condition} ORDER BY _position", params).fetchall()
-    return frame.iloc[[position for (position,) in kept]]
-
-
-@functools.cache
-def _memory() -> duckdb.DuckDBPyConnection:
-    """One in-memory database, locked down, for filtering frames: opening one costs about 50 ms, a cursor on it
-    (a connection of its own, safe while another script thread uses another) next to nothing."""
-    return lock(duckdb.connect(":memory:"))
+        needle = spec.text.strip().lower()
+        haystack = (
+            frame["method_label"].fillna("") + " " + frame["paper_key"].fillna("") + " " + frame["title"].fillna("")
+        )
+        keep &= haystack.str.lower().str.contains(needle, regex=False)
+    return frame[keep]
 
 
 def exact_first(options: list[str], labels: dict[str, str]) -> list[str]:

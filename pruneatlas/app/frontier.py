@@ -15,7 +15,7 @@ import streamlit as st
 
 from pruneatlas import analyses, api
 from pruneatlas.app import charts, common, url_state
-from pruneatlas.app.filters import STRUCTURED_CHOICES, FilterSpec, where
+from pruneatlas.app.filters import STRUCTURED_CHOICES, FilterSpec, apply_filters
 
 X_CHOICES = {"flops_reduction_pct": "FLOPs removed", "params_reduction_pct": "Parameters removed"}
 RATIO_NAMES = {"flops_reduction_pct": "FLOP speed-up", "params_reduction_pct": "Compression"}
@@ -28,31 +28,16 @@ SHORTLIST_COLUMNS = ["method_name", "method_label", "paper_key", "year", "granul
                      "ratio", "baseline_norm", "pruned_norm", "op_quoted_by", "locator", "result_id"]  # fmt: skip
 
 
-def panel_where(pair: tuple[str, str], metric: str, spec: FilterSpec, columns: list[str]) -> tuple[str, dict]:
-    """The SQL condition, with its parameters, for one pair's rows of one metric that the filters keep."""
-    condition, params = where(spec, columns)
-    params = {**params, "architecture": pair[0], "dataset": pair[1], "metric": metric}
-    return f"architecture = $architecture AND dataset = $dataset AND norm_metric = $metric AND {condition}", params
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
-def _cached_points(path: str, pair: tuple[str, str], metric: str, spec: FilterSpec, x: str) -> pd.DataFrame:
-    """The filtered operating points of one pair with their Pareto flags, from the build's published selection,
-    cached per build and choice."""
-    view = api.published_view(spec.include_sweep)
+def _cached_points(path: str, result_ids: tuple[str, ...], include_sweep: bool, x: str) -> pd.DataFrame:
+    """The chosen rows (those the filters keep) with their Pareto flags, computed on the build's published
+    selection, cached per build and choice."""
     with common.connection(Path(path)) as con:
-        condition, params = panel_where(pair, metric, spec, analyses.columns_of(con, view))
-        points = analyses.pareto(con, x=x, y="acc_drop", source=view, where=condition, params=params)
+        points = analyses.pareto(
+            con, x=x, y="acc_drop", source=api.published_view(include_sweep), where=common.AMONG_IDS,
+            params={"ids": list(result_ids)},
+        )  # fmt: skip
     return common.flagged(points.drop(columns=["record"]))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _cached_rows(path: str, pair: tuple[str, str], metric: str, spec: FilterSpec) -> pd.DataFrame:
-    """Every filtered row of one pair, with or without both coordinates (the baselines they print)."""
-    view = api.published_view(spec.include_sweep)
-    with common.connection(Path(path)) as con:
-        condition, params = panel_where(pair, metric, spec, analyses.columns_of(con, view))
-        return con.execute(f"SELECT * EXCLUDE (record) FROM {view} WHERE {condition} ORDER BY result_id", params).df()
 
 
 def reduction_for(ratio: float) -> float:
@@ -136,6 +121,7 @@ def render() -> None:
     metric = c2.selectbox("Metric", metrics, key="front-metric")
     sweep = c3.toggle("Include sweep rows", key="front-sweep")
     spec = _filters(pair_rows, sweep)
+    rows = apply_filters(pair_rows[pair_rows["norm_metric"] == metric], spec)
     c4, c5, c6, c7 = st.columns([1.4, 1.6, 1, 1])
     url_state.valid("front-x", list(X_CHOICES), next(iter(X_CHOICES)))
     url_state.valid("front-colour", list(COLOUR_CHOICES), next(iter(COLOUR_CHOICES)))
@@ -147,7 +133,7 @@ def render() -> None:
                                 step=0.25, key="front-min-ratio")  # fmt: skip
     url_state.publish(URL_KEYS)
     title = names.label(*pair)
-    points = _cached_points(str(path), pair, metric, spec, x).copy()
+    points = _cached_points(str(path), tuple(rows["result_id"]), sweep, x).copy()
     if points.empty:
         st.info(f"No {metric} rows for {title} give both an accuracy drop and {X_CHOICES[x].lower()} here.")
     else:
@@ -183,7 +169,7 @@ def render() -> None:
             st.dataframe(table, hide_index=True, column_order=["on_front", *common.TABLE_COLUMNS],
                          column_config={**common.COLUMN_CONFIG, "on_front": on_front})  # fmt: skip
     st.subheader("Baseline drift")
-    drift = baselines(_cached_rows(str(path), pair, metric, spec))
+    drift = baselines(rows)
     if drift.empty:
         st.info("No baselines printed for these rows.")
         return

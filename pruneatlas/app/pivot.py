@@ -10,7 +10,7 @@ import streamlit as st
 
 from pruneatlas import analyses, export
 from pruneatlas.app import common, url_state
-from pruneatlas.app.filters import FilterSpec, apply_filters, filter_keys, filter_widgets, where
+from pruneatlas.app.filters import apply_filters, filter_keys, filter_widgets
 
 GROUP_COLUMNS = [
     "architecture", "dataset", "method", "category", "granularity", "structured", "source_kind", "norm_metric",
@@ -41,11 +41,10 @@ def value_spec(aggregate: str, column: str | None) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def pivot_frame(path: str, spec: FilterSpec, row: str, col: str, value: str) -> pd.DataFrame:
+def pivot_frame(path: str, result_ids: tuple[str, ...], row: str, col: str, value: str) -> pd.DataFrame:
     """The pivot of the rows the filters keep, on the build through the same SQL as the command line."""
     with common.connection(Path(path)) as con:
-        condition, params = where(spec, analyses.columns_of(con, SOURCE))
-        return analyses.pivot(con, row, col, value, condition, source=SOURCE, params=params)
+        return analyses.pivot(con, row, col, value, common.AMONG_IDS, source=SOURCE, params={"ids": list(result_ids)})
 
 
 def pivot_tex(wide: pd.DataFrame, caption: str) -> bytes:
@@ -88,7 +87,7 @@ def render() -> None:
         st.info("No rows match these filters.")
         return
     value = value_spec(aggregate, column)
-    wide = pivot_frame(str(path), spec, row, col, value)
+    wide = pivot_frame(str(path), tuple(rows["result_id"]), row, col, value)
     wide = analyses.arrange_pivot(wide, by_total, int(top) or None, hide_empty)
     st.caption(
         f"**{value}** over {len(rows)} rows (one per published operating point unless *Every source's row*); the "
