@@ -9,7 +9,7 @@ import streamlit as st
 
 from pruneatlas import export
 from pruneatlas.app import common, costs, url_state
-from pruneatlas.app.filters import apply_filters, filter_keys, filter_widgets
+from pruneatlas.app.row_filters import apply_filters, filter_keys, filter_widgets
 
 # column -> (label, descending by default): each order starts from its most useful end.
 SORTABLE = {

@@ -15,7 +15,7 @@ import streamlit as st
 
 from pruneatlas import analyses, api
 from pruneatlas.app import charts, common, url_state
-from pruneatlas.app.filters import STRUCTURED_CHOICES, FilterSpec, apply_filters
+from pruneatlas.app.row_filters import STRUCTURED_CHOICES, FilterSpec, apply_filters
 
 X_CHOICES = {"flops_reduction_pct": "FLOPs removed", "params_reduction_pct": "Parameters removed"}
 RATIO_NAMES = {"flops_reduction_pct": "FLOP speed-up", "params_reduction_pct": "Compression"}

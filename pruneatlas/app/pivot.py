@@ -10,7 +10,7 @@ import streamlit as st
 
 from pruneatlas import analyses, export
 from pruneatlas.app import common, url_state
-from pruneatlas.app.filters import apply_filters, filter_keys, filter_widgets
+from pruneatlas.app.row_filters import apply_filters, filter_keys, filter_widgets
 
 GROUP_COLUMNS = [
     "architecture", "dataset", "method", "category", "granularity", "structured", "source_kind", "norm_metric",
