@@ -435,5 +435,21 @@ def schema(check: bool) -> None:
     click.echo(f"wrote {schema_file.SCHEMA_PATH.relative_to(paths.ROOT)}")
 
 
+@main.command()
+@click.option("--check", is_flag=True, help="Exit 1 if docs/cli.md is out of date.")
+def docs(check: bool) -> None:
+    """Regenerate docs/cli.md, the reference of every command, from their --help."""
+    from pruneatlas import cli_reference
+
+    target = cli_reference.REFERENCE.relative_to(paths.ROOT)
+    if check:
+        if not cli_reference.is_current(main):
+            raise click.ClickException(f"{target} is out of date: run `pruneatlas docs`")
+        click.echo(f"{target} is current")
+        return
+    cli_reference.write(main)
+    click.echo(f"wrote {target}")
+
+
 if __name__ == "__main__":
     main()
