@@ -148,8 +148,17 @@ def query(path: Path, sql: str) -> pd.DataFrame:
 
 def results(path: Path) -> pd.DataFrame:
     """Every row of the `results_points` view (without the JSON record): each row with its operating point
-    (`op_primary`, `op_sources`, `op_quoted_by`), a `conflict` flag, and the `direction` of its shown accuracy."""
-    return flagged(_query(str(path), "SELECT * EXCLUDE (record) FROM results_points ORDER BY result_id"))
+    (`op_primary`, `op_sources`, `op_quoted_by`), a `conflict` flag, and the `direction` of its shown accuracy.
+    The caller's own copy."""
+    return _results(str(path)).copy()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _results(path: str) -> pd.DataFrame:
+    """The rows, kept as one object per build: through st.cache_data this 12 MB frame was pickled in and out on
+    every render (about 100 ms); a copy costs a few."""
+    with connection(Path(path)) as con:
+        return flagged(con.execute("SELECT * EXCLUDE (record) FROM results_points ORDER BY result_id").df())
 
 
 def flagged(frame: pd.DataFrame) -> pd.DataFrame:
