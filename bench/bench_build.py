@@ -32,7 +32,7 @@ def timed_build(roots: list[Path]) -> tuple[int, float, dict[str, float], float]
     warm_s = time.perf_counter() - started
     assert warm.cached and warm.path == cold.path
     with connect_readonly(cold.path) as con:
-        rows = con.execute("SELECT results FROM build_info").fetchone()[0]
+        [(rows,)] = con.execute("SELECT results FROM build_info").fetchall()
     return rows, cold.seconds, cold.timings, warm_s
 
 

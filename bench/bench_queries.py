@@ -22,8 +22,8 @@ import duckdb
 import pandas as pd
 
 from bench.synthetic import synthetic_results_frame
-from pruneatlas import analyses
-from pruneatlas.sql import connect_readonly
+from pruneatlas import analyses, api
+from pruneatlas.sql import load_sql
 
 TARGET_MS = 100.0
 
@@ -86,8 +86,9 @@ def main() -> None:
                 "CREATE VIEW results_points AS SELECT *, method_paper AS paper_key, TRUE AS op_primary, "
                 "1 AS op_sources, method_paper AS op_quoted_by, result_id AS op_result_ids FROM results"
             )
+            writer.execute(load_sql("published"))
             writer.execute("CHECKPOINT")
-        with connect_readonly(database) as con:
+        with api.open_build(database) as con:
             run_cases(con, frame, args.rows, args.repeat)
 
 

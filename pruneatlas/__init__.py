@@ -11,7 +11,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-API = ("connect", "results", "papers", "conflicts_table", "reproductions", "pivot", "figure4", "pareto")
+API = ("connect", "results", "published", "papers", "conflicts_table", "reproductions", "pivot", "figure4", "pareto")
 __all__ = ["__version__", *API]
 
 

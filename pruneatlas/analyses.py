@@ -54,7 +54,7 @@ class PivotValue:
         match = _VALUE.match(text.lower()) if text else None
         if not match or match["agg"] not in AGGREGATES:
             raise AnalysisError(f"cannot read value {text!r}; use count or one of {', '.join(AGGREGATES)}(column)")
-        column = _VALUE.match(text)["col"] if match["col"] else None  # type: ignore[index]
+        column = text[match.start("col") : match.end("col")] if match["col"] else None  # as spelt, not lowered
         if match["agg"] != "count" and column is None:
             raise AnalysisError(f"{match['agg']} needs a column, e.g. {match['agg']}(acc_drop)")
         return cls(match["agg"], column)
@@ -76,11 +76,12 @@ def pivot(
     where: str | None = None,
     source: str = "results",
     run: Callable[[str], pd.DataFrame] | None = None,
+    params: dict[str, object] | None = None,
 ) -> pd.DataFrame:
     """A wide table with a Total row and column; the default is Vadera & Ameen's Appendix D.
 
-    `run` executes the pivot's SQL (default: on `con`); the CLI passes the limited query path, as `where` is
-    the reader's own SQL."""
+    `run` executes the pivot's SQL (default: on `con`, with `params` for the `$parameters` of `where`); the CLI
+    passes the limited query path, as `where` is the reader's own SQL."""
     known = columns_of(con, source)
     spec = PivotValue.parse(value)
     sql = load_sql("analyses/pivot").format(
@@ -90,7 +91,7 @@ def pivot(
         source=source,
         where=where or "TRUE",
     )
-    long = run(sql) if run else con.execute(single_select(sql)).df()
+    long = run(sql) if run else con.execute(single_select(sql), params).df()
     long["row_key"] = long["row_key"].where(long["row_total"] == 0, TOTAL).fillna("(none)")
     long["col_key"] = long["col_key"].where(long["col_total"] == 0, TOTAL).fillna("(none)")
     wide = long.pivot_table(index="row_key", columns="col_key", values="value", aggfunc="first", dropna=False)
@@ -137,17 +138,17 @@ def figure4(
     dataset: str,
     metric: str = "top1",
     include_sweep: bool = False,
-    source: str = "results_points",
     survey: str | None = None,
 ) -> pd.DataFrame:
     """One bar group per published operating point: % params and % FLOPs removed, and the accuracy drop.
 
-    `source` needs the operating-point columns (`results_points`); with `survey` (a paper key), only the
+    Runs on the build's published selection (`api.published_view`); with `survey` (a paper key), only the
     methods that paper names for this architecture and dataset.
     """
-    sql = load_sql("analyses/figure4").format(source=source)
-    params = {"architecture": architecture, "dataset": dataset, "metric": metric, "include_sweep": include_sweep,
-              "survey": survey}  # fmt: skip
+    from pruneatlas.api import published_view
+
+    sql = load_sql("analyses/figure4").format(source=published_view(include_sweep))
+    params = {"architecture": architecture, "dataset": dataset, "metric": metric, "survey": survey}
     return con.execute(sql, params).df()
 
 
@@ -159,10 +160,12 @@ def pareto(
     where: str | None = None,
     source: str = "results",
     front_only: bool = False,
+    params: dict[str, object] | None = None,
 ) -> pd.DataFrame:
     """Every row with `on_front`: true when no row of its group removes more for no more accuracy lost.
 
-    With `front_only`, just the rows on the front (cheaper to fetch from a large table).
+    With `front_only`, just the rows on the front (cheaper to fetch from a large table). `where` may name
+    `$parameters`, whose values come in `params`.
     """
     known = columns_of(con, source)
     groups = [_checked_column(c, known) for c in partition]
@@ -176,7 +179,7 @@ def pareto(
         source=source,
         where=where or "TRUE",
     )
-    return con.execute(single_select(sql)).df()
+    return con.execute(single_select(sql), params).df()
 
 
 def frame_connection(frame: pd.DataFrame, name: str = "rows") -> duckdb.DuckDBPyConnection:

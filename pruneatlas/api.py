@@ -1,20 +1,41 @@
-"""The Python API for notebooks: the atlas as a DuckDB connection and pandas DataFrames.
+"""The one read path through the atlas, for every reader: the command line, the explorer, the exports, the
+benchmarks and notebooks.
 
-A thin layer over the same read path as the command line (build.open_readonly: the cached build, read-only and
-locked down) and the same analyses (analyses.py over the SQL in resource/), so a notebook sees exactly the rows
-the CLI and the explorer see. Every function takes an optional `con` so a notebook can reuse one connection.
+It owns loading (the checked paper files, through the loader), the connection (the cached build, read-only and
+locked down), and the published selection (the `published` views of resource/published.sql); the
+analyses are those of analyses.py over the SQL in resource/. So a notebook sees exactly the rows the CLI and
+the explorer see. Every query function takes an optional `con` so a caller can reuse one connection. Nothing
+heavy is imported until a function needs it, so `pruneatlas query` starts fast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
+    from pruneatlas.loader import Atlas
+
 TABLES = ("results", "papers", "conflicts", "reproductions")
+PUBLISHED = "published"  # published rows, sweep rows left out: what counts, charts and the front are made of
+PUBLISHED_WITH_SWEEPS = "published_with_sweeps"  # the same with the points of hyper-parameter grids
+
+
+def published_view(include_sweep: bool = False) -> str:
+    """The view that holds the published selection: every row a source prints (never a re-run), sweep rows only
+    when asked for. Add `op_primary` for one row per published number."""
+    return PUBLISHED_WITH_SWEEPS if include_sweep else PUBLISHED
+
+
+def load(targets: Sequence[Path] | None = None) -> Atlas:
+    """The paper files (default: every data root) read and checked by the loader: papers, errors, warnings."""
+    from pruneatlas.loader import load_atlas
+
+    return load_atlas(list(targets) if targets else None)
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -28,11 +49,19 @@ def connect() -> duckdb.DuckDBPyConnection:
     return open_readonly()
 
 
+def open_build(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only, locked-down connection on one build file that the caller already has (the explorer opens one
+    per query; a benchmark opens its snapshot's)."""
+    from pruneatlas.sql import connect_readonly
+
+    return connect_readonly(path)
+
+
 def _con(con: duckdb.DuckDBPyConnection | None) -> duckdb.DuckDBPyConnection:
     return connect() if con is None else con
 
 
-def _where(filters: dict[str, Any], known: list[str]) -> tuple[str, list[Any]]:
+def _where(filters: dict[str, Any], known: list[str], view: str = "results") -> tuple[str, list[Any]]:
     """A WHERE clause for column = value filters: a list or tuple means IN, None means IS NULL."""
     from pruneatlas.analyses import AnalysisError
 
@@ -40,7 +69,7 @@ def _where(filters: dict[str, Any], known: list[str]) -> tuple[str, list[Any]]:
     params: list[Any] = []
     for name, value in filters.items():
         if name not in known:
-            raise AnalysisError(f"results has no column {name!r}; choose from: {', '.join(known)}")
+            raise AnalysisError(f"{view} has no column {name!r}; choose from: {', '.join(known)}")
         column = f'"{name}"'
         if value is None:
             clauses.append(f"{column} IS NULL")
@@ -64,16 +93,28 @@ def results(*, con: duckdb.DuckDBPyConnection | None = None, **filters: Any) -> 
     (`method=["hrank", "fpgm"]`), None means the value is missing. An unknown column, or a value its column
     cannot hold, is an AnalysisError (a ValueError) that says which.
     """
+    return _matching("results", con, filters)
+
+
+def published(
+    *, include_sweep: bool = False, con: duckdb.DuckDBPyConnection | None = None, **filters: Any
+) -> pd.DataFrame:
+    """Rows of the published selection (no re-runs; sweep rows only with `include_sweep`) whose columns equal
+    the given values, as `results` takes them, with their operating point (`op_primary`, `op_sources`, ...)."""
+    return _matching(published_view(include_sweep), con, filters)
+
+
+def _matching(view: str, con: duckdb.DuckDBPyConnection | None, filters: dict[str, Any]) -> pd.DataFrame:
     import duckdb
 
     from pruneatlas.analyses import AnalysisError, columns_of
 
     con = _con(con)
-    where, params = _where(filters, columns_of(con, "results"))
+    where, params = _where(filters, columns_of(con, view), view)
     try:
-        return con.execute(f"SELECT * FROM results WHERE {where} ORDER BY result_id", params).df()
+        return con.execute(f"SELECT * FROM {view} WHERE {where} ORDER BY result_id", params).df()
     except duckdb.ConversionException as exc:  # a value of the wrong type for its column
-        raise AnalysisError(f"results({_spelled(filters)}): {str(exc).splitlines()[0]}") from None
+        raise AnalysisError(f"{view}({_spelled(filters)}): {str(exc).splitlines()[0]}") from None
 
 
 def _spelled(filters: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from pruneatlas import paths
+from pruneatlas.api import published_view
 from pruneatlas.checks import printed_numbers
 from pruneatlas.models import Result
 from pruneatlas.safe_yaml import load_yaml_file, load_yaml_text
@@ -80,7 +81,7 @@ def audit_rows(con: duckdb.DuckDBPyConnection, result_ids: list[str]) -> list[Au
 
 def matching_ids(con: duckdb.DuckDBPyConnection, where: str | None) -> list[str]:
     """Result ids of the published rows matching a SQL condition on the results view, sorted."""
-    sql = "SELECT result_id FROM results WHERE source_kind <> 'reproduced'" + (f" AND ({where})" if where else "")
+    sql = f"SELECT result_id FROM {published_view(include_sweep=True)}" + (f" WHERE ({where})" if where else "")
     frame, _ = run_select(con, sql, row_cap=10**9, timeout_s=60)
     return sorted(frame["result_id"])
 

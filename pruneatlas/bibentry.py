@@ -76,7 +76,8 @@ def read_venue(venue: str | None, arxiv: str | None) -> Venue:
             school = text.split(",", 1)[1].split(",")[0].strip() if "," in text else text
             kind = "mastersthesis" if re.search(r"\b(MSc|master)", text, re.I) else "phdthesis"
             return Venue(kind, {"school": latex_text(school)})
-    eprint = arxiv or (_ARXIV_ID.search(text)[1] if _ARXIV_ID.search(text) else None)
+    found = _ARXIV_ID.search(text)
+    eprint = arxiv or (found[1] if found else None)
     if eprint:
         return Venue("misc", {"eprint": eprint, "archivePrefix": "arXiv", "howpublished": f"arXiv:{eprint}"})
     return Venue("misc", {"howpublished": latex_text(text)} if text else {})

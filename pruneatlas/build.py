@@ -26,7 +26,7 @@ from pruneatlas.problems import Problem
 if TYPE_CHECKING:
     from pruneatlas.loader import Atlas
 
-VIEW_FILES = ("results", "conflicts", "reproductions", "operating_points", "training_costs")
+VIEW_FILES = ("results", "conflicts", "reproductions", "operating_points", "published", "training_costs")
 # Modules of pruneatlas/ that cannot change what a build contains (commands, the query path, exports, the
 # scaffold). Every other module there is hashed into the build's name, so a new one is covered by default.
 NOT_SHAPING_BUILDS = frozenset({"cli.py", "sql.py", "analyses.py", "export.py", "scaffold.py", "schema_file.py"})

@@ -1,37 +1,63 @@
-"""The `pruneatlas` command: a thin layer over the library, one subcommand per job."""
+"""The `pruneatlas` command: a thin layer over the library, one subcommand per job.
+
+Each command imports what it needs when it runs (pandas, the analyses, the exports, pydantic's models), so a
+command starts as fast as its own work allows (bench/bench_cli_startup.py measures `pruneatlas query`).
+"""
 
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import click
-import duckdb
-import pandas as pd
 
-from pruneatlas import __version__, analyses, export, paths
-from pruneatlas.build import BuildError, CacheUnwritable, build, open_readonly
-from pruneatlas.models import FIRST_YEAR, LAST_YEAR
+from pruneatlas import __version__, api, paths
 from pruneatlas.paths import SetupError
-from pruneatlas.safe_yaml import YamlError
-from pruneatlas.sandbox import Limits, run_limited
-from pruneatlas.sql import (
-    DEFAULT_ROW_CAP,
-    DEFAULT_TIMEOUT_S,
-    MAX_TIMEOUT_S,
-    QueryInvalid,
-    QueryRefused,
-    database_path,
-    load_sql,
-    run_select,
-)
-from pruneatlas.vocab import VocabularyError
+from pruneatlas.sql import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S, QueryInvalid, QueryRefused
 
-pd.set_option("display.width", 200)
-pd.set_option("display.max_columns", 40)
-pd.set_option("display.max_colwidth", 60)
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+    from pruneatlas.build import BuildError
+
+
+class Later(click.Choice):
+    """A choice whose values are a constant of a heavy module, read when click first needs them (parsing or the
+    help of its command), not when the command line starts."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.case_sensitive = True
+        self._where = (module, name)
+
+    @functools.cached_property
+    def choices(self) -> Sequence[str]:  # type: ignore[override]  # click keeps an attribute here
+        module, name = self._where
+        return tuple(getattr(importlib.import_module(module), name))
+
+
+class Year(click.IntRange):
+    """The years a paper file may give (models.FIRST_YEAR to LAST_YEAR), read when `new` is used or its help
+    shown: they live with pydantic's models, which no other command loads."""
+
+    def __init__(self) -> None:
+        self.min_open = self.max_open = self.clamp = False
+
+    @functools.cached_property
+    def min(self) -> int:  # type: ignore[override]  # click keeps an attribute here
+        from pruneatlas.models import FIRST_YEAR
+
+        return FIRST_YEAR
+
+    @functools.cached_property
+    def max(self) -> int:  # type: ignore[override]  # click keeps an attribute here
+        from pruneatlas.models import LAST_YEAR
+
+        return LAST_YEAR
 
 
 class LazyGroup(click.Group):
@@ -57,20 +83,29 @@ class LazyGroup(click.Group):
         """Every command ends in one clear line and a non-zero exit on bad input or environment; the traceback
         only with --debug (or PRUNEATLAS_DEBUG=1)."""
         try:
-            try:
-                return super().invoke(ctx)
-            except (VocabularyError, YamlError) as exc:
-                raise click.ClickException(f"the vocabularies in schema/ are broken:\n{exc}") from None
+            return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
+            if _schema_broken(exc):
+                raise click.ClickException(f"the vocabularies in schema/ are broken:\n{exc}") from None
             if ctx.params.get("debug"):
                 raise
             raise click.ClickException(_one_line(exc)) from None
 
 
+def _schema_broken(exc: Exception) -> bool:
+    """A vocabulary or YAML file in schema/ that cannot be read (the modules that say so load only then)."""
+    from pruneatlas.safe_yaml import YamlError
+    from pruneatlas.vocab import VocabularyError
+
+    return isinstance(exc, VocabularyError | YamlError)
+
+
 def _one_line(exc: Exception) -> str:
     """What went wrong, in one line: the message of an error we raise ourselves, the kind of any other."""
+    from pruneatlas.build import CacheUnwritable
+
     message = " ".join(str(exc).split())
     if isinstance(exc, SetupError | CacheUnwritable | OSError):
         return message or type(exc).__name__
@@ -90,9 +125,11 @@ def _fail_on_build_error(exc: BuildError) -> None:
     raise click.ClickException(f"{exc} (run `pruneatlas validate` for details)")
 
 
-def _open() -> object:
+def _open() -> duckdb.DuckDBPyConnection:
+    from pruneatlas.build import BuildError
+
     try:
-        return open_readonly()
+        return api.connect()
     except BuildError as exc:
         _fail_on_build_error(exc)
         raise
@@ -106,10 +143,8 @@ def validate(targets: tuple[Path, ...], quiet: bool) -> None:
 
     Prints every problem as `file: result: field: message` and exits 1 if there is any error.
     """
-    from pruneatlas.loader import load_atlas
-
     try:
-        atlas = load_atlas(list(targets) or None)
+        atlas = api.load(targets)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
     for problem in sorted(atlas.errors):
@@ -132,6 +167,8 @@ def validate(targets: tuple[Path, ...], quiet: bool) -> None:
 @click.option("--force", is_flag=True, help="Rebuild even when the inputs are unchanged.")
 def build_command(force: bool) -> None:
     """Build the DuckDB database from data/, schema/ and resource/ (cached by their hash)."""
+    from pruneatlas.build import BuildError, build
+
     try:
         result = build(force=force)
     except BuildError as exc:
@@ -145,6 +182,11 @@ def build_command(force: bool) -> None:
 
 
 def _echo_frame(frame: pd.DataFrame, fmt: str) -> None:
+    import pandas as pd
+
+    pd.set_option("display.width", 200)
+    pd.set_option("display.max_columns", 40)
+    pd.set_option("display.max_colwidth", 60)
     if fmt == "csv":
         click.echo(frame.to_csv(index=False), nl=False)
     elif fmt == "json":
@@ -169,9 +211,12 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
 )
 def query(sql: str, fmt: str, max_rows: int, timeout: float) -> None:
     """Run one read-only SELECT over the atlas (views: results, papers, conflicts, reproductions)."""
+    from pruneatlas.sandbox import Limits, run_limited
+    from pruneatlas.sql import database_path
+
     con = _open()
     try:
-        frame, truncated = run_limited(database_path(con), sql, Limits(row_cap=max_rows, timeout_s=timeout))  # type: ignore[arg-type]
+        frame, truncated = run_limited(database_path(con), sql, Limits(row_cap=max_rows, timeout_s=timeout))
     except QueryRefused as exc:
         raise click.ClickException(str(exc)) from None
     _echo_frame(frame, fmt)
@@ -197,13 +242,19 @@ def pivot(
     hide_empty: bool, every_source: bool, timeout: float,
 ) -> None:  # fmt: skip
     """A pivot table with totals (default: Vadera & Ameen's Appendix D, architecture x dataset counts)."""
+    import duckdb
+
+    from pruneatlas import analyses, export
+    from pruneatlas.sandbox import Limits, run_limited
+    from pruneatlas.sql import database_path
+
     con = _open()
     condition = " AND ".join([*([f"({where})"] if where else []), *([] if every_source else ["op_primary"])])
     try:
         limits = Limits(row_cap=10**6, timeout_s=timeout)
-        limited = functools.partial(run_limited, database_path(con), limits=limits)  # type: ignore[arg-type]
+        limited = functools.partial(run_limited, database_path(con), limits=limits)
         run = lambda sql: limited(sql)[0]  # noqa: E731
-        wide = analyses.pivot(con, rows, cols, value, condition or None, source="results_points", run=run)  # type: ignore[arg-type]
+        wide = analyses.pivot(con, rows, cols, value, condition or None, source="results_points", run=run)
     except (QueryInvalid, duckdb.Error) as exc:  # a --where naming a column that does not exist, or not SQL at all
         first = str(exc).splitlines()[0]
         raise click.ClickException(f"--where {where!r}: {first}" if where else first) from None
@@ -221,7 +272,7 @@ def pivot(
 
 
 @main.command(name="export")
-@click.option("--format", "fmt", type=click.Choice(export.FORMATS), required=True)
+@click.option("--format", "fmt", type=Later("pruneatlas.export", "FORMATS"), required=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @click.option("--where", default=None, help="SQL condition on the table, e.g. \"architecture = 'resnet56'\".")
 @click.option("--table", type=click.Choice(["results", "papers", "conflicts", "reproductions"]), default="results")
@@ -239,6 +290,9 @@ def export_command(
     LaTeX prints one row per published operating point (quotes of one number merged, citing every quoting
     paper), accuracy as higher-is-better, grouped by architecture, dataset and metric, in --sort order.
     """
+    from pruneatlas import export
+    from pruneatlas.sql import load_sql, run_select
+
     con = _open()
     one_per_point = table == "results" and (points if points is not None else fmt in ("latex", "bibtex"))
     conditions = [f"({where})"] if where else []
@@ -248,9 +302,9 @@ def export_command(
     sql += f" WHERE {' AND '.join(conditions)}" if conditions else ""
     sql += " ORDER BY result_id" if one_per_point else ""
     try:
-        frame, _ = run_select(con, sql, row_cap=10**9, timeout_s=120)  # type: ignore[arg-type]
-        papers = con.sql("SELECT * FROM papers").df()  # type: ignore[attr-defined]
-        version = con.execute(load_sql("analyses/version")).fetchall()[0][0]  # type: ignore[attr-defined]
+        frame, _ = run_select(con, sql, row_cap=10**9, timeout_s=120)
+        papers = con.sql("SELECT * FROM papers").df()
+        version = con.execute(load_sql("analyses/version")).fetchall()[0][0]
         frame = export.sort_frame(frame, sort)
     except (QueryRefused, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -262,7 +316,9 @@ def export_command(
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 def stats(fmt: str) -> None:
     """Coverage: published operating points, papers, post-2019 share, Figure-4 panels, re-runs, conflicts."""
-    _echo_frame(_open().execute(load_sql("analyses/coverage")).df(), fmt)  # type: ignore[attr-defined]
+    from pruneatlas.sql import load_sql
+
+    _echo_frame(_open().execute(load_sql("analyses/coverage")).df(), fmt)
 
 
 @main.command()
@@ -270,7 +326,7 @@ def stats(fmt: str) -> None:
 def conflicts(fmt: str) -> None:
     """Results that different sources give differently for the same operating point, and which is likely right."""
     con = _open()
-    frame = con.sql(  # type: ignore[attr-defined]
+    frame = con.sql(
         "SELECT field, result_a, locator_a, value_a, result_b, locator_b, value_b, likely_right FROM conflicts "
         "ORDER BY result_a"
     ).df()
@@ -303,13 +359,13 @@ def audit(size: int | None, seed: int, where: str | None, revision: str | None) 
 
     con = _open()
     try:
-        ids = auditing.matching_ids(con, where)  # type: ignore[arg-type]
+        ids = auditing.matching_ids(con, where)
         if revision is not None:
             ids = sorted(set(ids) & set(auditing.changed_ids(revision)))
         chosen = auditing.sample(ids, size if size is not None else 10 if revision is None else len(ids), seed)
     except (QueryRefused, auditing.AuditError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(auditing.render(auditing.audit_rows(con, chosen)))  # type: ignore[arg-type]
+    click.echo(auditing.render(auditing.audit_rows(con, chosen)))
     click.echo(f"{len(chosen)} of {len(ids)} row(s)", err=True)
 
 
@@ -320,6 +376,7 @@ def audit(size: int | None, seed: int, where: str | None, revision: str | None) 
 )
 def release(out: Path, previous: Path | None) -> None:
     """Write the atlas as an open dataset: Parquet tables, croissant.json, a datasheet and a changelog."""
+    from pruneatlas.build import BuildError
     from pruneatlas.release import release as write_release
 
     try:
@@ -346,7 +403,7 @@ def _not_blank(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 @main.command()
 @click.option("--author", "first_author", required=True, callback=_not_blank, help="First author, e.g. 'Song Han'.")
-@click.option("--year", type=click.IntRange(FIRST_YEAR, LAST_YEAR), required=True)
+@click.option("--year", type=Year(), required=True)
 @click.option("--title", required=True, callback=_not_blank)
 @click.option("--venue", default=None)
 @click.option("--url", default=None)
@@ -376,6 +433,22 @@ def schema(check: bool) -> None:
         return
     schema_file.write()
     click.echo(f"wrote {schema_file.SCHEMA_PATH.relative_to(paths.ROOT)}")
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Exit 1 if docs/cli.md is out of date.")
+def docs(check: bool) -> None:
+    """Regenerate docs/cli.md, the reference of every command, from their --help."""
+    from pruneatlas import cli_reference
+
+    target = cli_reference.REFERENCE.relative_to(paths.ROOT)
+    if check:
+        if not cli_reference.is_current(main):
+            raise click.ClickException(f"{target} is out of date: run `pruneatlas docs`")
+        click.echo(f"{target} is current")
+        return
+    cli_reference.write(main)
+    click.echo(f"wrote {target}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -16,7 +17,9 @@ from pruneatlas.analyses import TOTAL
 from pruneatlas.atomic import atomic_write_bytes
 from pruneatlas.latex_text import latex_text, latex_unicode
 from pruneatlas.neutralise import bibtex_entry, plain_cell, spreadsheet_safe
-from pruneatlas.vocab import Metric, load_vocabularies
+
+if TYPE_CHECKING:
+    from pruneatlas.vocab import Metric
 
 FORMATS = ("csv", "parquet", "json", "latex", "bibtex")
 PREAMBLE = "% Needs \\usepackage{booktabs,longtable} in the preamble; cite keys resolve with the .bib beside this file."
@@ -58,12 +61,14 @@ def short_name(name: str) -> str:
 
 @functools.cache
 def _metrics() -> dict[str, Metric]:
+    from pruneatlas.vocab import load_vocabularies  # pydantic: loaded when a LaTeX table is made, not before
+
     return load_vocabularies().metrics.by_id
 
 
 def number(value: object, digits: int = 2) -> str:
     """A number as a table prints it: fixed digits, '--' when missing, never '-0.00'."""
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
+    if value is None or pd.isna(value):
         return "--"
     text = f"{float(value):.{digits}f}"  # type: ignore[arg-type]
     return text[1:] if text.startswith("-") and float(text) == 0 else text
@@ -162,7 +167,7 @@ def pivot_latex(wide: pd.DataFrame, caption: str, version: str | None = None) ->
     counts = all(pd.api.types.is_integer_dtype(t) for t in wide.dtypes)
 
     def cell(value: object) -> str:
-        if value is None or pd.isna(value) or (counts and value == 0):  # type: ignore[call-overload]
+        if value is None or pd.isna(value) or (counts and value == 0):
             return ""
         return str(int(value)) if counts else number(value)  # type: ignore[call-overload]
 

@@ -61,7 +61,7 @@ def _greek(char: str) -> str | None:
 
 
 def _accented(char: str) -> str | None:
-    base, *marks = unicodedata.normalize("NFD", char)
+    base, *marks = list(unicodedata.normalize("NFD", char))
     if not base.isascii() or not marks or any(m not in _ACCENTS for m in marks):
         return None
     text = "\\i" if base == "i" else base

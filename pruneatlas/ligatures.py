@@ -19,11 +19,10 @@ def expand_ligatures(text: str) -> str:
 
 def ligature_problem(text: str | None) -> str | None:
     """A message naming the first ligature in `text` and its letters, or None when there is none."""
-    found = _PATTERN.search(text or "")
-    if found is None:
+    if text is None or (found := _PATTERN.search(text)) is None:
         return None
     glyph = found.group()
-    context = text[max(0, found.start() - 12) : found.end() + 12]  # type: ignore[index]
+    context = text[max(0, found.start() - 12) : found.end() + 12]
     return (
         f"contains the PDF ligature {glyph!r} (U+{ord(glyph):04X}) in {context!r}; "
         f"write the letters {LIGATURES[glyph]!r} so that a search finds it"

@@ -18,12 +18,13 @@ from pydantic import ValidationError
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    from pydantic_core import ErrorDetails
 
 from pruneatlas import paths
 from pruneatlas.checks import FileContext, implausible_accuracies, resolve_paper
 from pruneatlas.conflicts import Conflict, Facts, SettingKey, facts_for, find_conflicts
 from pruneatlas.data_files import Skipped, find_yaml_files
-from pruneatlas.models import PaperFile
+from pruneatlas.models import CostClaim, PaperFile, Result
 from pruneatlas.problems import WHOLE_FILE, Problem
 from pruneatlas.safe_yaml import YamlError, load_yaml_file, load_yaml_text
 from pruneatlas.vocab import Vocabularies, load_vocabularies
@@ -101,7 +102,7 @@ def _result_label(raw: Any, kind: str, index: int) -> str:
     return label if isinstance(label, str) and label else f"{kind}[{index}]"
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     kind, msg = error["type"], error["msg"]
     if kind == "extra_forbidden":
         return "unknown field (not in the schema; check its spelling)"
@@ -198,7 +199,7 @@ def compile_paper(
         return outcome
     file = display_path(outcome.path)
     outcome.facts = facts_for(resolved, file, outcome.reproduced, vocab)
-    entries = [*resolved.results, *resolved.cost_claims]
+    entries: list[Result | CostClaim] = [*resolved.results, *resolved.cost_claims]
     ids = [f"{resolved.key}/{r.id}" for r in entries]
     outcome.published = [] if outcome.reproduced else ids
     outcome.links = [(r.id, r.reproduces) for r in entries if r.reproduces is not None]

@@ -19,7 +19,10 @@ from pydantic_core import PydanticCustomError, core_schema
 Qualifier = Literal["=", "~", ">", ">=", "<", "<="]
 
 SI_SUFFIXES = {"K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "B": 1e9}
-_QUALIFIER_SPELLINGS = {"≥": ">=", "≤": "<=", "≈": "~"}
+# Every qualifier the pattern below reads, as stored (the Unicode signs in their ASCII spelling).
+_QUALIFIER_SPELLINGS: dict[str, Qualifier] = {
+    "=": "=", "~": "~", ">": ">", ">=": ">=", "<": "<", "<=": "<=", "≥": ">=", "≤": "<=", "≈": "~"
+}  # fmt: skip
 TEXT_PATTERN = r"^\s*(~|≈|>=|<=|≥|≤|>|<)?\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*[KMGTB]?\s*$"
 _TEXT = re.compile(
     r"^\s*(?P<q>~|≈|>=|<=|≥|≤|>|<)?\s*(?P<num>[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?)\s*(?P<si>[KMGTB])?\s*$"
@@ -64,7 +67,7 @@ class Printed:
                 raise ValueError(
                     f"cannot read {raw!r} as a printed number; write e.g. 93.26, '>93', '~94', '0.85M', '4.1G'"
                 )
-            qualifier = _QUALIFIER_SPELLINGS.get(match["q"] or "=", match["q"] or "=")
+            qualifier = _QUALIFIER_SPELLINGS[match["q"] or "="]
             scale = SI_SUFFIXES[match["si"]] if match["si"] else 1.0
             value = float(match["num"]) * scale
             if not math.isfinite(value):

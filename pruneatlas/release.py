@@ -14,12 +14,16 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pruneatlas import __version__, changelog, croissant, paths
 from pruneatlas.safe_yaml import load_yaml_file
+
+if TYPE_CHECKING:
+    import duckdb
 
 TABLES = {
     "results": ("result_id", "One row per operating point as one source document prints it."),
@@ -46,9 +50,9 @@ def column_descriptions() -> dict[str, dict[str, str]]:
     return load_yaml_file(paths.SCHEMA / "columns.yaml")
 
 
-def _table(con: object, name: str, order: str) -> pa.Table:
+def _table(con: duckdb.DuckDBPyConnection, name: str, order: str) -> pa.Table:
     """The table in a fixed order, all-null columns typed as text, the atlas version in its metadata."""
-    table = con.sql(f"SELECT * FROM {name} ORDER BY {order}").to_arrow_table()  # type: ignore[attr-defined]
+    table = con.sql(f"SELECT * FROM {name} ORDER BY {order}").to_arrow_table()
     schema = pa.schema([pa.field(f.name, pa.string() if pa.types.is_null(f.type) else f.type) for f in table.schema])
     table = table.cast(schema).combine_chunks()
     return table.replace_schema_metadata({changelog.VERSION_KEY: __version__.encode(), b"pruneatlas_table": name})
@@ -99,11 +103,11 @@ def datasheet(tables: dict[str, pa.Table], hashes: dict[str, str], columns: dict
 def release(out: Path, previous: Path | None = None, roots: Sequence[Path] | None = None) -> Release:
     """Write the release into `out` (created if needed); `previous` is an earlier release folder or its
     results.parquet, for the changelog."""
+    from pruneatlas.api import open_build
     from pruneatlas.build import build
-    from pruneatlas.sql import connect_readonly
 
     old = changelog.read_previous(previous) if previous is not None else None
-    con = connect_readonly(build(roots).path)
+    con = open_build(build(roots).path)
     tables = {name: _table(con, name, order) for name, (order, _) in TABLES.items()}
     columns = column_descriptions()
     missing = _undescribed(tables, columns)

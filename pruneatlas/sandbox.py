@@ -100,7 +100,12 @@ def _time_limit(limits: Limits) -> str:
 def _execute(request: dict[str, Any]) -> pa.Table:
     """The child's work: open the build read-only and locked down, run the query, check the result's size."""
     limits = Limits(**{k: request[k] for k in asdict(Limits())})
-    config = {**LOCKED_CONFIG, "memory_limit": f"{limits.memory_mb // 3}MiB", "threads": 1, "temp_directory": ""}
+    config: dict[str, str | bool | int | float | list[str]] = {
+        **LOCKED_CONFIG,
+        "memory_limit": f"{limits.memory_mb // 3}MiB",
+        "threads": 1,
+        "temp_directory": "",
+    }
     con = duckdb.connect(request["db"], read_only=True, config=config)
     timer = threading.Timer(limits.timeout_s, con.interrupt)
     timer.start()

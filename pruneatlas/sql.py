@@ -91,7 +91,8 @@ def single_select(sql: str) -> str:
 def refuse_internals(sql: str) -> None:
     """QueryRefused when the query names a function or view that shows DuckDB's settings, paths or files."""
     with duckdb.connect() as parser:
-        tree = json.loads(parser.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+        [(serialised,)] = parser.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()
+    tree = json.loads(serialised)
     for name in _names(tree):
         lowered = name.lower()
         if lowered in HIDDEN_FUNCTIONS or lowered.startswith(HIDDEN_PREFIXES):

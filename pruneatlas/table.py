@@ -17,7 +17,7 @@ import pyarrow as pa
 from pruneatlas.conflicts import Conflict
 from pruneatlas.loader import LoadedPaper, display_path
 from pruneatlas.models import PaperFile
-from pruneatlas.rows import CONTEXT_COLUMNS, CONTRACT_COLUMNS, paper_row, result_row
+from pruneatlas.rows import CONTEXT_COLUMNS, CONTRACT_COLUMNS, result_row
 from pruneatlas.vocab import Vocabularies
 
 
@@ -52,12 +52,8 @@ def frame_from_rows(rows: list[dict[str, Any]], conflicts: Iterable[Conflict] = 
     return results_arrow([pa.Table.from_pylist(rows)] if rows else [], conflicts).to_pandas()
 
 
-def papers_frame(papers: Iterable[LoadedPaper]) -> pd.DataFrame:
-    return pd.DataFrame([paper_row(lp.paper, display_path(lp.path), lp.reproduced) for lp in papers])
-
-
 def papers_from_tables(results: pd.DataFrame, papers: pd.DataFrame) -> list[PaperFile]:
-    """Rebuild paper files from exported tables: the inverse of `results_frame` + `papers_frame`."""
+    """Rebuild paper files from exported tables (the results table and the papers table of a build)."""
     by_paper: dict[str, list[dict[str, Any]]] = {}
     for result_id, record in zip(results["result_id"], results["record"], strict=True):
         paper_key, result_key = result_id.split("/", 1)

@@ -70,7 +70,7 @@ class Metric(Entry):
     complement_of: str | None = Field(None, description="For an error rate: the accuracy it is 100 minus")
 
 
-E = TypeVar("E", bound=Entry)
+E = TypeVar("E", bound=Entry, covariant=True)  # a Vocabulary[Method] is a Vocabulary[Entry]
 
 
 def normalise(name: str) -> str:

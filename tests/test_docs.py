@@ -1,33 +1,47 @@
-"""The README documents every command, and opens with the two commands a new user runs."""
+"""The command-line reference (docs/cli.md) covers every command and is current; the README opens with the two
+commands a new user runs and states what the code registers."""
 
 from __future__ import annotations
+
+import re
 
 import click
 import pytest
 
-from pruneatlas import paths
+from pruneatlas import cli_reference, paths
 from pruneatlas.cli import main
 
 README = (paths.ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def _commands(group: click.Group, prefix: str) -> list[str]:
-    ctx = click.Context(group)
-    found = []
-    for name in group.list_commands(ctx):
-        if name == "reproduce":
-            found.append(f"{prefix} {name}")
-            continue
-        command = group.get_command(ctx, name)
-        found.append(f"{prefix} {name}")
-        if isinstance(command, click.Group):
-            found.extend(_commands(command, f"{prefix} {name}"))
-    return found
+def _command_paths() -> list[str]:
+    root = click.Context(main, info_name="pruneatlas")
+    return [path for path, _, _ in cli_reference.commands(main, root)]
 
 
-@pytest.mark.parametrize("command", _commands(main, "pruneatlas"))
-def test_every_command_is_documented_in_the_readme(command: str):
-    assert command in README
+@pytest.mark.parametrize("command", _command_paths())
+def test_every_command_has_its_section_in_the_cli_reference(command: str):
+    assert f"## `{command}`" in cli_reference.REFERENCE.read_text(encoding="utf-8"), "run `pruneatlas docs`"
+
+
+def test_the_cli_reference_is_generated_from_the_current_help():
+    assert cli_reference.is_current(main), "docs/cli.md is stale: run `pruneatlas docs`"
+
+
+def test_the_reference_reaches_the_lazily_loaded_groups():
+    paths_ = _command_paths()
+    assert "pruneatlas reproduce recipes run" in paths_ and "pruneatlas import table" in paths_
+
+
+def test_the_readme_links_the_reference():
+    assert "docs/cli.md" in README
+
+
+def test_the_readme_counts_the_registered_methods():
+    from reproduce.methods import METHODS
+
+    stated = re.search(r"pruneatlas reproduce list +# (\d+) methods", README)
+    assert stated is not None and int(stated[1]) == len(METHODS.names())
 
 
 def test_readme_starts_with_the_install_and_run_and_the_test_commands():

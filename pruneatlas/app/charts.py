@@ -17,9 +17,11 @@ REDUCTION_COLOURS = {"Parameters removed": "#4c78a8", "FLOPs removed": "#f58518"
 DROP_COLOUR = "#c0392b"
 GUIDE_COLOUR = "#8c8c8c"  # mid grey: visible on the light and the dark theme, unlike black
 THRESHOLD_COLOUR = "#e45756"
+# What `alt.layer` returns: a facet when a layer is faceted, which none of ours is, though the type allows it.
+Layered = alt.LayerChart | alt.FacetChart
 
 
-def figure4(data: pd.DataFrame, order: Sequence[str], title: str, metric: str = "top1") -> alt.LayerChart:
+def figure4(data: pd.DataFrame, order: Sequence[str], title: str, metric: str = "top1") -> Layered:
     """Vadera & Ameen's Figure 4: % parameters and % FLOPs removed per operating point (bars), and its accuracy
     drop as a dot on its own axis (dots, not a line: neighbouring bars are unrelated methods).
 
@@ -101,7 +103,7 @@ POINT_TOOLTIP = [
 
 def frontier(
     points: pd.DataFrame, x: str, colour: str, title: str, max_drop: float | None = None, min_x: float | None = None
-) -> alt.LayerChart:
+) -> Layered:
     """Every point coloured by `colour`; the Pareto front (`on_front`, computed elsewhere) drawn as a line; the
     thresholds `max_drop` and `min_x` as dashed guides. Mid-tone colours only: they read on light and dark themes."""
     base = alt.Chart(points).encode(
@@ -140,7 +142,7 @@ def frontier(
     return alt.layer(*layers, dots).properties(title=alt.TitleParams(title, anchor="start"), height=420)
 
 
-def baseline_drift(baselines: pd.DataFrame, metric: str, title: str) -> alt.LayerChart:
+def baseline_drift(baselines: pd.DataFrame, metric: str, title: str) -> Layered:
     """Each paper's own dense baseline (one dot per distinct value), papers sorted by year."""
     order = baselines.sort_values(["year", "paper_key"])["paper_key"].drop_duplicates().tolist()
     dots = (
@@ -167,7 +169,7 @@ def baseline_drift(baselines: pd.DataFrame, metric: str, title: str) -> alt.Laye
     return alt.layer(median, dots).properties(title=alt.TitleParams(title, anchor="start"), height=height)
 
 
-def reproductions(pairs: pd.DataFrame) -> alt.LayerChart:
+def reproductions(pairs: pd.DataFrame) -> Layered:
     """Published pruned accuracy beside our re-run's, joined by a rule; the gap is the rule's length."""
     long = pairs.melt(
         id_vars=["claim_label", "claim_id"],
@@ -196,7 +198,7 @@ def reproductions(pairs: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(rule, dots).properties(height=max(120, 30 * len(pairs)))
 
 
-def reproduction_gaps(pairs: pd.DataFrame) -> alt.LayerChart:
+def reproduction_gaps(pairs: pd.DataFrame) -> Layered:
     """Each claim's gap with our re-run's spread across seeds: whether a claim held reads off the zero line."""
     shown = pairs.dropna(subset=["overall_gap"])
     y = alt.Y("claim_id:N", title="Published result", axis=alt.Axis(labelLimit=320))

@@ -2,7 +2,7 @@
 
 Caches are keyed on the build's path, which carries the hash of every input (data, vocabularies, SQL, code),
 so editing a paper file gives a new path and fresh data on the next rerun, while an unchanged atlas is
-served from memory. The connection is opened read-only and locked down (`pruneatlas.sql.connect_readonly`).
+served from memory. The connection is opened read-only and locked down (`pruneatlas.api.open_build`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pruneatlas import export, paths
+from pruneatlas import api, export, paths
 from pruneatlas.build import BuildError, CacheUnwritable, build, input_hash, last_good_build
 from pruneatlas.paths import SetupError
 from pruneatlas.problems import Problem
@@ -116,6 +116,11 @@ def database() -> Path:
     return fallback
 
 
+# A condition on the build's rows: those whose result_id is in the parameter $ids. The pages filter the rows they
+# have in memory (filters.apply_filters) and run their analysis SQL on the build for exactly those rows.
+AMONG_IDS = "result_id IN (SELECT unnest($ids))"
+
+
 @contextlib.contextmanager
 def connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only, locked-down connection of one's own, closed after use.
@@ -123,9 +128,7 @@ def connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     One per query (about 15 ms to open) rather than one shared: a shared DuckDB connection used from two script
     threads at once (a page still running while the next one starts) can crash the server.
     """
-    from pruneatlas.sql import connect_readonly
-
-    con = connect_readonly(path)
+    con = api.open_build(path)
     try:
         yield con
     finally:
@@ -145,8 +148,23 @@ def query(path: Path, sql: str) -> pd.DataFrame:
 
 def results(path: Path) -> pd.DataFrame:
     """Every row of the `results_points` view (without the JSON record): each row with its operating point
-    (`op_primary`, `op_sources`, `op_quoted_by`), a `conflict` flag, and the `direction` of its shown accuracy."""
-    frame = _query(str(path), "SELECT * EXCLUDE (record) FROM results_points ORDER BY result_id")
+    (`op_primary`, `op_sources`, `op_quoted_by`), a `conflict` flag, and the `direction` of its shown accuracy.
+    The caller's own copy."""
+    return _results(str(path)).copy()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _results(path: str) -> pd.DataFrame:
+    """The rows, kept as one object per build: through st.cache_data this 12 MB frame was pickled in and out on
+    every render (about 100 ms); a copy costs a few."""
+    with connection(Path(path)) as con:
+        return flagged(con.execute("SELECT * EXCLUDE (record) FROM results_points ORDER BY result_id").df())
+
+
+def flagged(frame: pd.DataFrame) -> pd.DataFrame:
+    """The two columns a table shows beside rows of the results view, added in place (the frame is a query's
+    own copy): `conflict` (another source gives a different number) and the `direction` of the accuracy shown
+    (error rates are read as accuracies)."""
     frame["conflict"] = frame["conflicts_with"].notna()
     higher = frame["higher_is_better"].fillna(True).astype(bool) | (frame["metric"] != frame["norm_metric"])
     frame["direction"] = higher.map({True: "higher is better", False: "lower is better"})
@@ -230,15 +248,27 @@ def downloads(
         )  # fmt: skip
 
 
-def pair_label(frame: pd.DataFrame, architecture: str, dataset: str) -> str:
-    """'ResNet-56 on CIFAR-10' from the vocabulary names carried by the rows (ids when absent)."""
-    arch = frame.loc[frame["architecture"] == architecture, "architecture_name"].dropna()
-    data = frame.loc[frame["dataset"] == dataset, "dataset_name"].dropna()
-    arch_name = export.short_name(arch.iloc[0]) if len(arch) else architecture
-    data_name = export.short_name(data.iloc[0]) if len(data) else dataset
-    return f"{arch_name} on {data_name}"
+@dataclass(frozen=True)
+class PairNames:
+    """The short vocabulary names of the architectures and datasets in some rows, looked up once: a choice of
+    300 pairs labelled by searching the rows took two seconds."""
 
+    architectures: dict[str, str]
+    datasets: dict[str, str]
 
-def pair_option(frame: pd.DataFrame, architecture: str, dataset: str) -> str:
-    """A pair as a choice: its label and its ids, since short names can coincide (ResNet-18 CIFAR/ImageNet)."""
-    return f"{pair_label(frame, architecture, dataset)} · {architecture} / {dataset}"
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> PairNames:
+        def names(column: str) -> dict[str, str]:
+            known = frame[[column, f"{column}_name"]].dropna().drop_duplicates(column)
+            pairs = zip(known[column], known[f"{column}_name"], strict=True)
+            return {ident: export.short_name(name) for ident, name in pairs}
+
+        return cls(names("architecture"), names("dataset"))
+
+    def label(self, architecture: str, dataset: str) -> str:
+        """'ResNet-56 on CIFAR-10' (ids when the rows carry no name)."""
+        return f"{self.architectures.get(architecture, architecture)} on {self.datasets.get(dataset, dataset)}"
+
+    def option(self, pair: tuple[str, str]) -> str:
+        """A pair as a choice: its label and its ids, since short names can coincide (ResNet-18 CIFAR/ImageNet)."""
+        return f"{self.label(*pair)} · {pair[0]} / {pair[1]}"

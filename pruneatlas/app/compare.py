@@ -25,25 +25,13 @@ SORTS = {
 }
 
 
-def figure4_rows(
-    frame: pd.DataFrame, architecture: str, dataset: str, metric: str, sweep: bool, survey: str | None = None
-) -> pd.DataFrame:
-    """One row per published operating point, through the same SQL as `analyses.figure4`."""
-    con = analyses.frame_connection(frame.drop(columns=["conflict"], errors="ignore"), "rows")
-    try:
-        return analyses.figure4(
-            con, architecture, dataset, metric=metric, include_sweep=sweep, source="rows", survey=survey
-        )
-    finally:
-        con.close()
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def _cached_figure4(
     path: str, architecture: str, dataset: str, metric: str, sweep: bool, survey: str | None
 ) -> pd.DataFrame:
-    """figure4_rows over the whole build, cached per build and panel: switching panels back and forth is free."""
-    return figure4_rows(common.results(Path(path)), architecture, dataset, metric, sweep, survey)
+    """`analyses.figure4` on the build, cached per build and panel: switching panels back and forth is free."""
+    with common.connection(Path(path)) as con:
+        return analyses.figure4(con, architecture, dataset, metric=metric, include_sweep=sweep, survey=survey)
 
 
 def with_display_labels(data: pd.DataFrame) -> pd.DataFrame:
@@ -112,9 +100,9 @@ def panel_data(path: Path, pair: tuple[str, str], choice: PanelChoice) -> tuple[
     return matching(with_display_labels(data), choice.search), survey is not None
 
 
-def panel(path: Path, frame: pd.DataFrame, pair: tuple[str, str], choice: PanelChoice) -> None:
+def panel(path: Path, frame: pd.DataFrame, names: common.PairNames, pair: tuple[str, str], choice: PanelChoice) -> None:
     architecture, dataset = pair
-    title = common.pair_label(frame, architecture, dataset)
+    title = names.label(architecture, dataset)
     data, survey_only = panel_data(path, pair, choice)
     if data.empty:
         st.info(f"{title}: no {choice.metric} operating points with a parameter or FLOP reduction match.")
@@ -155,7 +143,7 @@ def render() -> None:
     url_state.valid("cmp-scope", list(METHOD_SCOPES), next(iter(METHOD_SCOPES)))
     c1, c2, c3, c4 = st.columns([1, 2, 2, 1])
     metric = c1.selectbox("Metric", metrics, key="cmp-metric")
-    sort_by = c2.selectbox("Sort bars by", list(SORTS), format_func=SORTS.get, key="cmp-sort")
+    sort_by = c2.selectbox("Sort bars by", list(SORTS), format_func=SORTS.__getitem__, key="cmp-sort")
     scope = c3.radio("Methods", list(METHOD_SCOPES), format_func=METHOD_SCOPES.get, horizontal=True, key="cmp-scope")
     sweep = c4.toggle("Include sweep rows", key="cmp-sweep")
     c5, c6, c7 = st.columns([3, 1, 1])
@@ -163,12 +151,11 @@ def render() -> None:
     limit = c6.number_input("Bars per panel", min_value=1, max_value=500, step=5, key="cmp-limit")
     page = c7.number_input("Page", min_value=1, max_value=1000, step=1, key="cmp-page")
     options = _pairs(frame, metric)
+    names = common.PairNames.of(frame)
     if "cmp-pairs" not in st.session_state:
         st.session_state["cmp-pairs"] = [p for p in SURVEY_PANELS if p in options]
     url_state.valid("cmp-pairs", options)
-    chosen = st.multiselect(
-        "Architecture and dataset", options, format_func=lambda p: common.pair_option(frame, *p), key="cmp-pairs"
-    )
+    chosen = st.multiselect("Architecture and dataset", options, format_func=names.option, key="cmp-pairs")
     url_state.publish(URL_KEYS)
     if not chosen:
         st.info("Choose at least one architecture and dataset.")
@@ -177,4 +164,4 @@ def render() -> None:
     columns = st.columns(2) if len(chosen) > 1 else [st.container()]
     for index, pair in enumerate(chosen):
         with columns[index % len(columns)]:
-            panel(path, frame, pair, choice)
+            panel(path, frame, names, pair, choice)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pruneatlas.app import common
-from pruneatlas.app.filters import FilterSpec
+from pruneatlas.app.row_filters import FilterSpec
 
 COLUMNS = [
     "method_label", "paper_key", "architecture", "dataset", "quantity", "scope", "value", "std", "unit",

@@ -9,7 +9,7 @@ import streamlit as st
 
 from pruneatlas import export
 from pruneatlas.app import common, costs, url_state
-from pruneatlas.app.filters import apply_filters, filter_keys, filter_widgets
+from pruneatlas.app.row_filters import apply_filters, filter_keys, filter_widgets
 
 # column -> (label, descending by default): each order starts from its most useful end.
 SORTABLE = {
@@ -74,7 +74,7 @@ def render() -> None:
     )
     order = f"sorted by {SORTABLE[sort_by][0].split(' (')[0].lower()}" + (", reversed" if reverse else "")
     common.downloads(path, shown, "explore", filters=f"{spec.describe()}; {order}")
-    selected = event.selection.rows if event is not None else []
+    selected = event.selection.rows
     if selected and selected[0] < len(shown):
         details(path, shown.iloc[selected[0]])
 

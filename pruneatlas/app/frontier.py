@@ -8,13 +8,14 @@ only comparable between papers whose dense models were equally good (baseline dr
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 import streamlit as st
 
-from pruneatlas import analyses
+from pruneatlas import analyses, api
 from pruneatlas.app import charts, common, url_state
-from pruneatlas.app.filters import STRUCTURED_CHOICES, FilterSpec, apply_filters
+from pruneatlas.app.row_filters import STRUCTURED_CHOICES, FilterSpec, apply_filters
 
 X_CHOICES = {"flops_reduction_pct": "FLOPs removed", "params_reduction_pct": "Parameters removed"}
 RATIO_NAMES = {"flops_reduction_pct": "FLOP speed-up", "params_reduction_pct": "Compression"}
@@ -27,33 +28,16 @@ SHORTLIST_COLUMNS = ["method_name", "method_label", "paper_key", "year", "granul
                      "ratio", "baseline_norm", "pruned_norm", "op_quoted_by", "locator", "result_id"]  # fmt: skip
 
 
-def frontier_points(rows: pd.DataFrame, x: str) -> pd.DataFrame:
-    """Rows that have both coordinates, each with `on_front` from the shared Pareto analysis."""
-    con = analyses.frame_connection(rows.drop(columns=["conflict"], errors="ignore"), "rows")
-    try:
-        return analyses.pareto(con, x=x, y="acc_drop", source="rows")
-    finally:
-        con.close()
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
-def _cached_points(path: str, pair: tuple[str, str], metric: str, spec: FilterSpec, x: str) -> pd.DataFrame:
-    """The filtered operating points of one pair with their Pareto flags, cached per build and choice."""
-    rows = apply_filters(panel_rows(common.results(Path(path)), *pair, metric, spec.include_sweep), spec)
-    return frontier_points(rows, x)
-
-
-def panel_rows(frame: pd.DataFrame, architecture: str, dataset: str, metric: str, sweep: bool) -> pd.DataFrame:
-    """Published (not re-run) rows of one architecture, dataset and metric; sweep rows only when asked for."""
-    keep = (
-        (frame["source_kind"] != "reproduced")
-        & (frame["architecture"] == architecture)
-        & (frame["dataset"] == dataset)
-        & (frame["norm_metric"] == metric)
-    )
-    if not sweep:
-        keep &= ~frame["sweep"].fillna(False).astype(bool)
-    return frame[keep]
+def _cached_points(path: str, result_ids: tuple[str, ...], include_sweep: bool, x: str) -> pd.DataFrame:
+    """The chosen rows (those the filters keep) with their Pareto flags, computed on the build's published
+    selection, cached per build and choice."""
+    with common.connection(Path(path)) as con:
+        points = analyses.pareto(
+            con, x=x, y="acc_drop", source=api.published_view(include_sweep), where=common.AMONG_IDS,
+            params={"ids": list(result_ids)},
+        )  # fmt: skip
+    return common.flagged(points.drop(columns=["record"]))
 
 
 def reduction_for(ratio: float) -> float:
@@ -102,7 +86,7 @@ def _filters(rows: pd.DataFrame, sweep: bool) -> FilterSpec:
     if rows["year"].nunique() > 1:
         low, high = int(rows["year"].min()), int(rows["year"].max())
         url_state.within("front-years", low, high)
-        years = url_state.narrowed(c4.slider("Year", low, high, key="front-years"), low, high)
+        years = url_state.narrowed(cast("tuple[int, int]", c4.slider("Year", low, high, key="front-years")), low, high)
     return FilterSpec(
         choices={"granularity": tuple(granularity), "source_kind": tuple(kinds)},
         structured=structured,
@@ -113,9 +97,8 @@ def _filters(rows: pd.DataFrame, sweep: bool) -> FilterSpec:
 
 def render() -> None:
     path = common.database()
-    frame = common.results(path)
+    published = common.query(path, f"SELECT * EXCLUDE (record) FROM {api.published_view(True)} ORDER BY result_id")
     st.title("Frontier: what is best at a given cost")
-    published = frame[frame["source_kind"] != "reproduced"]
     counts = _pairs(published)
     pairs = list(counts)
     if not pairs:
@@ -124,11 +107,12 @@ def render() -> None:
     default_pair = DEFAULT_PAIR if DEFAULT_PAIR in pairs else pairs[0]
     url_state.restore(URL_KEYS, {"front-pair": default_pair, "front-max-drop": 1.0, "front-min-ratio": 2.0})
     url_state.valid("front-pair", pairs, default_pair)
+    names = common.PairNames.of(published)
     c1, c2, c3 = st.columns([2, 1, 1])
     pair = c1.selectbox(
         "Architecture and dataset",
         pairs,
-        format_func=lambda p: f"{common.pair_option(frame, *p)} ({counts[p]} rows)",
+        format_func=lambda p: f"{names.option(p)} ({counts[p]} rows)",
         key="front-pair",
     )
     pair_rows = published[(published["architecture"] == pair[0]) & (published["dataset"] == pair[1])]
@@ -137,7 +121,7 @@ def render() -> None:
     metric = c2.selectbox("Metric", metrics, key="front-metric")
     sweep = c3.toggle("Include sweep rows", key="front-sweep")
     spec = _filters(pair_rows, sweep)
-    rows = apply_filters(panel_rows(pair_rows, *pair, metric, sweep), spec)
+    rows = apply_filters(pair_rows[pair_rows["norm_metric"] == metric], spec)
     c4, c5, c6, c7 = st.columns([1.4, 1.6, 1, 1])
     url_state.valid("front-x", list(X_CHOICES), next(iter(X_CHOICES)))
     url_state.valid("front-colour", list(COLOUR_CHOICES), next(iter(COLOUR_CHOICES)))
@@ -148,8 +132,8 @@ def render() -> None:
     min_ratio = c7.number_input(f"{RATIO_NAMES[x]} at least (x)", min_value=1.0, max_value=1000.0,
                                 step=0.25, key="front-min-ratio")  # fmt: skip
     url_state.publish(URL_KEYS)
-    title = common.pair_label(frame, *pair)
-    points = _cached_points(str(path), pair, metric, spec, x).copy()
+    title = names.label(*pair)
+    points = _cached_points(str(path), tuple(rows["result_id"]), sweep, x).copy()
     if points.empty:
         st.info(f"No {metric} rows for {title} give both an accuracy drop and {X_CHOICES[x].lower()} here.")
     else:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from pruneatlas import analyses, export
 from pruneatlas.app import common, url_state
-from pruneatlas.app.filters import apply_filters, filter_keys, filter_widgets
+from pruneatlas.app.row_filters import apply_filters, filter_keys, filter_widgets
 
 GROUP_COLUMNS = [
     "architecture", "dataset", "method", "category", "granularity", "structured", "source_kind", "norm_metric",
     "metric", "year", "family", "task", "scope", "schedule", "extraction", "paper_key", "venue", "sweep",
 ]  # fmt: skip
+SOURCE = "results_points"  # what `common.results` holds: every row with its operating point
 AGGREGATES = ["count", "min", "median", "max", "mean", "sum"]
 URL_KEYS = {
     **filter_keys("pivot", extra=False),
@@ -38,13 +40,11 @@ def value_spec(aggregate: str, column: str | None) -> str:
     return "count" if aggregate == "count" else f"{aggregate}({column})"
 
 
-def pivot_frame(rows: pd.DataFrame, row: str, col: str, value: str) -> pd.DataFrame:
-    """The pivot over already-filtered rows, through the same SQL as the command line."""
-    con = analyses.frame_connection(rows.drop(columns=["conflict"], errors="ignore"), "rows")
-    try:
-        return analyses.pivot(con, row, col, value, source="rows")
-    finally:
-        con.close()
+@st.cache_data(show_spinner=False, max_entries=64)
+def pivot_frame(path: str, result_ids: tuple[str, ...], row: str, col: str, value: str) -> pd.DataFrame:
+    """The pivot of the rows the filters keep, on the build through the same SQL as the command line."""
+    with common.connection(Path(path)) as con:
+        return analyses.pivot(con, row, col, value, common.AMONG_IDS, source=SOURCE, params={"ids": list(result_ids)})
 
 
 def pivot_tex(wide: pd.DataFrame, caption: str) -> bytes:
@@ -87,7 +87,8 @@ def render() -> None:
         st.info("No rows match these filters.")
         return
     value = value_spec(aggregate, column)
-    wide = analyses.arrange_pivot(pivot_frame(rows, row, col, value), by_total, int(top) or None, hide_empty)
+    wide = pivot_frame(str(path), tuple(rows["result_id"]), row, col, value)
+    wide = analyses.arrange_pivot(wide, by_total, int(top) or None, hide_empty)
     st.caption(
         f"**{value}** over {len(rows)} rows (one per published operating point unless *Every source's row*); the "
         "last row and column are totals over every row the filters keep. Blank: no rows, or no value."

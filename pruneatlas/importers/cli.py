@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from pruneatlas import paths
 
+T = TypeVar("T")
 SOURCE = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
@@ -61,7 +64,7 @@ def table(results: Path, papers: Path, out: Path, write: bool, dry_run: bool) ->
     click.echo(f"wrote {len(plan.texts)} file(s) to {out}")
 
 
-def _or_fail(action, *args):  # type: ignore[no-untyped-def]
+def _or_fail(action: Callable[..., T], *args: Any) -> T:
     """The action's result; an input or merge problem is one line and exit status 1, with nothing written."""
     from pruneatlas.importers.csv_input import InputError
     from pruneatlas.importers.merge import MergeError

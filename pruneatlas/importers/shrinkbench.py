@@ -326,10 +326,8 @@ def check_cells(row: pd.Series, where: str) -> None:
 def import_shrinkbench(source: Path, target: Path | None = None) -> ImportReport:
     """Every row of Results.csv accounted for; the paper files written all together, or (on any InputError or
     MergeError) not at all."""
-    import yaml
-
     target = target or paths.PAPERS
-    mapping = yaml.safe_load(MAPPING.read_text(encoding="utf-8"))
+    mapping = load_yaml_file(MAPPING)
     results, lines = _read(source, "Results.csv", [*RESULT_COLUMNS, *VALUE_COLUMNS])
     papers, paper_lines = _read(source, "Papers.csv", PAPER_COLUMNS)
     papers = papers.set_index("Name", drop=False)
@@ -349,8 +347,8 @@ def import_shrinkbench(source: Path, target: Path | None = None) -> ImportReport
     titles = existing_files_by_title(target)
     texts: dict[Path, str] = {}
     for name, rows in sorted(by_paper.items()):
-        line = paper_lines[papers.index.get_loc(name)] if papers.index.is_unique else "?"
-        header = paper_header(papers.loc[name], target, f"{source / 'Papers.csv'}: line {line} (paper {name})")
+        paper_line = paper_lines[papers.index.get_loc(name)] if papers.index.is_unique else "?"
+        header = paper_header(papers.loc[name], target, f"{source / 'Papers.csv'}: line {paper_line} (paper {name})")
         path = titles.get(normalised_title(header["title"]), target / f"{header['key']}.yaml")
         text, added = appended(path, header, rows, BANNER)
         if text is not None:

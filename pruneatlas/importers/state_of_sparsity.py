@@ -96,7 +96,8 @@ def content_key(row: dict[str, Any]) -> tuple[str, str]:
 
 def run_results(folder: Path, run: RunFile) -> list[dict[str, Any]]:
     path = folder / run.name
-    rows, seen = [], {}
+    rows: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
     slug = run.name.removeprefix("rn50_").removesuffix(".csv").replace("_", "-")
     records = read_rows(path, [run.sparsity_column, run.accuracy_column], run.released_sha256)
     for line, record in records:
@@ -107,7 +108,7 @@ def run_results(folder: Path, run: RunFile) -> list[dict[str, Any]]:
         settings = ", ".join(
             f"{k}={v}" for k, v in record.items() if k not in (run.sparsity_column, run.accuracy_column)
         )
-        result = {
+        result: dict[str, Any] = {
             "id": f"sos-{slug}-{hashlib.sha256(quote.encode()).hexdigest()[:10]}",
             "method": run.method,
             "method_label": run.label,

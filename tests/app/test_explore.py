@@ -7,7 +7,7 @@ import pandas as pd
 from app_helpers import no_exceptions, page_app
 
 from pruneatlas.app.explore import TABLE_KEY
-from pruneatlas.app.filters import FilterSpec, apply_filters
+from pruneatlas.app.row_filters import FilterSpec, apply_filters
 
 
 def _table(at) -> pd.DataFrame:
@@ -111,7 +111,7 @@ def test_accuracy_columns_read_higher_is_better_and_keep_the_printed_value(atlas
 
 
 def test_exact_matches_come_first_in_the_choice_filters() -> None:
-    from pruneatlas.app.filters import exact_first
+    from pruneatlas.app.row_filters import exact_first
 
     labels = {"edsr-f256-r16": "EDSR (edsr-f256-r16)", "preresnet56": "PreResNet-56 (preresnet56)",
               "resnet56": "ResNet-56 (resnet56)", "cifar10": "CIFAR-10 (cifar10)",

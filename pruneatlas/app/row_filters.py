@@ -6,7 +6,9 @@ turns widget values into a spec. Every multiselect starts empty, meaning "any".
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from typing import cast
 
 import pandas as pd
 import streamlit as st
@@ -111,6 +113,10 @@ def display_names(frame: pd.DataFrame, column: str) -> dict[str, str]:
     return {ident: f"{name} ({ident})" for ident, name in zip(pairs[column], pairs[name_column], strict=True)}
 
 
+def _shown(names: dict[str, str], value: str) -> str:
+    return names.get(value, value)
+
+
 def filter_keys(key: str, extra: bool = True) -> dict[str, type]:
     """The widget keys `filter_widgets` draws under `key`, with the shape of their values (for the URL)."""
     keys: dict[str, type] = {f"{key}-{column}": list for column, _ in CHOICE_FILTERS}
@@ -133,7 +139,7 @@ def filter_widgets(frame: pd.DataFrame, key: str, extra: bool = True) -> FilterS
             options,
             key=f"{key}-{column}",
             placeholder="any",
-            format_func=lambda v, names=names: names.get(v, v),
+            format_func=functools.partial(_shown, names),
             filter_mode="contains",  # typed text must appear as typed: "cifar10" is not "c...i...f...a...r...1...0"
             select_all=False,  # else Enter after typing picks "select all matches": cifar10 would bring CIFAR-100
         )
@@ -144,7 +150,7 @@ def filter_widgets(frame: pd.DataFrame, key: str, extra: bool = True) -> FilterS
     if len(frame) and frame["year"].nunique() > 1:
         low, high = int(frame["year"].min()), int(frame["year"].max())
         url_state.within(f"{key}-years", low, high)
-        years = url_state.narrowed(st.slider("Year", low, high, key=f"{key}-years"), low, high)
+        years = url_state.narrowed(cast("tuple[int, int]", st.slider("Year", low, high, key=f"{key}-years")), low, high)
     sweep_rows = int(frame["sweep"].fillna(False).astype(bool).sum()) if len(frame) else 0
     include_sweep = st.toggle(
         f"Include sweep rows ({sweep_rows})",
