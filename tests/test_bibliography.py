@@ -21,8 +21,7 @@ SINGLE_AUTHOR = {
 }
 # Entries whose author list is still the first author only; each needs its full list from its public page.
 AUTHORS_PENDING = {
-    "Kim2019Efficient", "Kozlov2020Neural", "Li2019Compressing", "Minnehan2019Cascaded", "Ning2020Dsa",
-    "Singh2020Hetconv", "Wang2017Factorized", "Wang2019Structured", "Xie2019Localization", "Zhao2019Variational",
+    "Kim2019Efficient", "Kozlov2020Neural", "Wang2017Factorized", "Wang2019Structured", "Xie2019Localization",
 }  # fmt: skip
 # Pages that are a venue's own proceedings: a paper or reference whose url is one of them has a venue.
 PROCEEDINGS = re.compile(
