@@ -23,6 +23,14 @@ SINGLE_AUTHOR = {
 AUTHORS_PENDING = {
     "Kim2019Efficient", "Kozlov2020Neural", "Wang2017Factorized", "Wang2019Structured", "Xie2019Localization",
 }  # fmt: skip
+# References that name neither a venue nor an arXiv id yet; each needs its venue from its public page.
+VENUE_PENDING = {
+    "Denton2014Exploiting", "Ganjdanesh2025Not", "Hu2023Catro", "Kang2020Operation", "Kim2019Efficient",
+    "Kurtic2023Ziplm", "Lin2020Toward", "Liu2018Frequency", "Ma2024Deepcache", "Meng2024Osscar",
+    "Mostafa2019Parameter", "Narshana2023Dfpc", "Pan2021Scalable", "Son2018Clustering", "Tang2022Patch",
+    "Wang2017Factorized", "Wang2019Cop", "Wang2019Structured", "Xiao2019Autoprune", "Yang2020Deephoyer",
+    "Yu2017Compressing", "Zhang2016Accelerating", "Zhang2023Adaptive", "Zhao2025Dynamic", "Zhou2019Accelerate",
+}  # fmt: skip
 # Pages that are a venue's own proceedings: a paper or reference whose url is one of them has a venue.
 PROCEEDINGS = re.compile(
     r"https?://(openaccess\.thecvf\.com|proceedings\.neurips\.cc|papers\.nips\.cc|proceedings\.mlr\.press|"
@@ -93,3 +101,20 @@ def test_single_author_entries_are_verified_or_pending():
 def test_the_pending_list_only_shrinks():
     fixed = AUTHORS_PENDING - single_author_entries()
     assert not fixed, f"these now have their full author list: remove them from AUTHORS_PENDING: {sorted(fixed)}"
+
+
+def references_without_venue() -> set[str]:
+    """References (keys without a paper file) whose copies give neither a venue nor an arXiv id."""
+    return {
+        key
+        for key, copies in reference_copies().items()
+        if key not in paper_records() and not any(ref.get("venue") or ref.get("arxiv") for _, ref in copies)
+    }
+
+
+def test_references_without_venue_are_pending_and_the_list_only_shrinks():
+    missing = references_without_venue()
+    assert not missing - VENUE_PENDING, f"no venue (give it from the paper's page): {sorted(missing - VENUE_PENDING)}"
+    assert not VENUE_PENDING - missing, (
+        f"these now have a venue: remove them from VENUE_PENDING: {sorted(VENUE_PENDING - missing)}"
+    )
