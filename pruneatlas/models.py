@@ -288,6 +288,7 @@ class Reference(Strict):
     title: NonEmpty
     year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
     authors: list[str] = Field(default_factory=list)
+    venue: str | None = Field(None, description="As in a paper file: 'CVPR 2019', 'arXiv preprint arXiv:ID'")
     url: str | None = None
     arxiv: str | None = None
     doi: str | None = None
