@@ -65,6 +65,10 @@ def read_venue(venue: str | None, arxiv: str | None) -> Venue:
     text = venue or ""
     workshop = "workshop" in text.lower()
     preprint = text.lower().startswith("arxiv")
+    findings = re.match(r"\s*Findings of (?:the )?(ACL|EMNLP|NAACL|EACL)\b", text)
+    if findings:  # ACL's Findings volumes are not the main conference's proceedings
+        return Venue("inproceedings", {"booktitle": f"Findings of the Association for Computational Linguistics: "
+                                                   f"{findings[1]}"})  # fmt: skip
     if not preprint:
         for name, journal in JOURNALS.items():
             if _word(text, name):

@@ -116,6 +116,12 @@ def test_a_venue_gives_the_entry_type_reference_lists_expect(venue, arxiv, entry
         assert read.fields["archivePrefix"] == "arXiv"
 
 
+@pytest.mark.parametrize(("venue", "which"), [("Findings of ACL", "ACL"), ("Findings of EMNLP 2024", "EMNLP")])
+def test_a_findings_paper_is_not_cited_as_the_main_conference(venue: str, which: str) -> None:
+    read = bibentry.read_venue(venue, None)
+    assert read.fields == {"booktitle": f"Findings of the Association for Computational Linguistics: {which}"}
+
+
 def test_an_arxiv_preprint_stored_as_an_article_becomes_misc_with_eprint():
     stored = "@article{x,\n  title={T},\n  journal={arXiv preprint arXiv:1806.05382},\n  year={2018}\n}"
     rewritten = bibentry.arxiv_as_misc(stored)
