@@ -91,7 +91,6 @@ GAPS = {
     "Li2020Group": README_ONLY,
     "Kusupati2020Soft": README_ONLY,
     "Tang2020Scop": README_ONLY,
-    "Sanh2020Movement": README_ONLY,
     "Sui2021Chip": README_ONLY,
     "Wang2021Neural": README_ONLY,
     "Fang2023Depgraph": README_ONLY,
