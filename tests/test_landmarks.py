@@ -95,7 +95,6 @@ GAPS = {
     "Wang2021Neural": README_ONLY,
     "Fang2023Depgraph": README_ONLY,
     "Lin2020Hrank": README_ONLY,
-    "Evci2020Rigging": README_ONLY,
     "Ding2021Resrep": "complete rows of its own only from the authors' README and training log; the paper's tables are"
     " not yet entered",
 }
