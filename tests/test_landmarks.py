@@ -91,12 +91,9 @@ GAPS = {
     "Li2020Group": README_ONLY,
     "Kusupati2020Soft": README_ONLY,
     "Tang2020Scop": README_ONLY,
-    "Sanh2020Movement": README_ONLY,
     "Sui2021Chip": README_ONLY,
-    "Wang2021Neural": README_ONLY,
     "Fang2023Depgraph": README_ONLY,
     "Lin2020Hrank": README_ONLY,
-    "Evci2020Rigging": README_ONLY,
     "Ding2021Resrep": "complete rows of its own only from the authors' README and training log; the paper's tables are"
     " not yet entered",
 }
