@@ -43,7 +43,7 @@ def _command_line() -> str:
     return "pruneatlas reproduce " + shlex.join(argv)
 
 
-def _options(where: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _options(where: dict[str, Any]):
     import torch
 
     from reproduce.context import RunOptions
@@ -63,7 +63,7 @@ def _options(where: dict[str, Any]):  # type: ignore[no-untyped-def]
     )
 
 
-def run_options(f):  # type: ignore[no-untyped-def]
+def run_options(f):
     """Options shared by run, sweep and recipes run: where and how, never what (not in the hash)."""
     for option in reversed(
         [
@@ -89,7 +89,7 @@ def run_options(f):  # type: ignore[no-untyped-def]
     return f
 
 
-def _execute_all(configs: list, opts, command: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def _execute_all(configs: list, opts, command: str) -> list[dict[str, Any]]:
     from tqdm.auto import tqdm
 
     from reproduce.experiment import execute_many
@@ -160,13 +160,13 @@ def list_command(archs: bool, datasets: bool) -> None:
     if archs:
         from reproduce.models import MODELS
 
-        for name, spec in MODELS.items():
-            click.echo(f"{name:16s} {spec.description}")
+        for name, model in MODELS.items():
+            click.echo(f"{name:16s} {model.description}")
     elif datasets:
         from reproduce.datasets import DATASETS
 
-        for name, spec in DATASETS.items():
-            click.echo(f"{name:16s} {spec.description}")
+        for name, dataset in DATASETS.items():
+            click.echo(f"{name:16s} {dataset.description}")
     else:
         from reproduce.methods import METHODS
 
@@ -174,7 +174,7 @@ def list_command(archs: bool, datasets: bool) -> None:
             click.echo(f"{name:20s} {cls.target_kind:8s} {cls.summary}")
 
 
-def _identity_options(f):  # type: ignore[no-untyped-def]
+def _identity_options(f):
     for option in reversed(
         [
             click.option("--method", "-m", help="A method from `pruneatlas reproduce list`"),
@@ -193,7 +193,7 @@ def _identity_options(f):  # type: ignore[no-untyped-def]
     return f
 
 
-def _build_configs(method, arch, dataset, sparsities, seeds, epochs, params, train, arch_option, data_option):  # type: ignore[no-untyped-def]
+def _build_configs(method, arch, dataset, sparsities, seeds, epochs, params, train, arch_option, data_option):
     from pydantic import ValidationError
 
     from reproduce.config import make_config
@@ -226,7 +226,7 @@ def _build_configs(method, arch, dataset, sparsities, seeds, epochs, params, tra
         raise click.UsageError(_one_line(exc)) from None
 
 
-def _configs_from_file(config_file: Path, seeds: list[int]) -> list:  # type: ignore[type-arg]
+def _configs_from_file(config_file: Path, seeds: list[int]) -> list:
     """One validated config per seed (`--seed` over the file's `seeds` list over its `seed`); any problem of the
     file is a usage error naming it."""
     from pydantic import ValidationError
@@ -270,7 +270,7 @@ def _one_line(exc: Exception) -> str:
 @run_options
 def run_command(
     method, arch, dataset, epochs, params, train, arch_option, data_option, sparsity, seeds, config_file, **where
-):  # type: ignore[no-untyped-def]
+):
     """Run one config (for one or more seeds) and write its row."""
     if config_file is not None:
         configs = _configs_from_file(config_file, list(seeds))
@@ -290,7 +290,7 @@ def run_command(
 @click.option("--sparsity", "-s", "sparsities", type=float, multiple=True, required=True, help="Repeat per point")
 @click.option("--seed", "seeds", type=int, multiple=True, help="Repeat per seed (default 0)")
 @run_options
-def sweep_command(method, arch, dataset, epochs, params, train, arch_option, data_option, sparsities, seeds, **where):  # type: ignore[no-untyped-def]
+def sweep_command(method, arch, dataset, epochs, params, train, arch_option, data_option, sparsities, seeds, **where):
     """Run every sparsity x seed; each sparsity becomes one row (seeds aggregated) in one file."""
     grid = _build_configs(
         method, arch, dataset, list(sparsities), list(seeds) or [0], epochs, params, train, arch_option, data_option
@@ -321,7 +321,7 @@ def recipes_group(ctx: click.Context) -> None:
 @click.option("--quick", is_flag=True, help="A shortened smoke version (its row claims to reproduce nothing)")
 @click.option("--seed", "seeds", type=int, multiple=True, help="Override the recipe's seeds")
 @run_options
-def recipes_run(name, quick, seeds, **where):  # type: ignore[no-untyped-def]
+def recipes_run(name, quick, seeds, **where):
     """Run recipe NAME and write its row, linked to the published row it re-runs (a cost recipe runs the claimed
     method and its reference side by side for each seed)."""
     from reproduce.recipe_rows import seeded_configs
@@ -336,7 +336,7 @@ def recipes_run(name, quick, seeds, **where):  # type: ignore[no-untyped-def]
         _write_recipe_rows(recipe, quick, results, where)
 
 
-def _write_recipe_rows(recipe, quick: bool, results: list[dict[str, Any]], where: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def _write_recipe_rows(recipe, quick: bool, results: list[dict[str, Any]], where: dict[str, Any]) -> None:
     from reproduce.recipe_rows import write_recipe_rows
     from reproduce.rows import RowError
 
@@ -357,7 +357,7 @@ def campaign_group() -> None:
 @click.option("--executor", type=click.Choice(["local", "submitit-local", "slurm"]), help="Overrides the SPEC's")
 @click.option("--logs", type=click.Path(path_type=Path), help="submitit's job folder (default <runs-dir>/_campaigns)")
 @run_options
-def campaign_run(spec_file: Path, executor: str | None, logs: Path | None, **where):  # type: ignore[no-untyped-def]
+def campaign_run(spec_file: Path, executor: str | None, logs: Path | None, **where):
     """Run every recipe x seed of SPEC not finished yet, collect the metrics here and write one row per recipe
     whose seeds all finished."""
     from pydantic import ValidationError
@@ -399,7 +399,7 @@ def campaign_run(spec_file: Path, executor: str | None, logs: Path | None, **whe
 @click.argument("name")
 @click.option("--quick", is_flag=True, help="Shortened recipes, first seed only (the rows claim to reproduce nothing)")
 @run_options
-def recipes_run_group(name, quick, **where):  # type: ignore[no-untyped-def]
+def recipes_run_group(name, quick, **where):
     """Run every recipe of campaign NAME with the campaign's seeds (all runs in one pass, so --parallel-seeds
     spreads them over the device) and write one row per recipe."""
     from reproduce.recipe_rows import seeded_configs

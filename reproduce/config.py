@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any, Union
+from typing import TYPE_CHECKING, Annotated, Any, Union
 
 from pydantic import Field, ValidationInfo, field_validator
 
 from reproduce.datasets import DataOptions, split_name
 from reproduce.hparams import Frozen, TrainingConfig
 from reproduce.methods import METHODS
+from reproduce.methods.base import MethodConfig
 
-MethodConfigUnion = Annotated[
-    Union[tuple(cls.config_class for _, cls in METHODS.items())],  # type: ignore[misc]  # noqa: UP007
-    Field(discriminator="method"),
-]
+if TYPE_CHECKING:  # the registered method configs, told apart by `method` when validated
+    MethodConfigUnion = MethodConfig
+else:
+    MethodConfigUnion = Annotated[
+        Union[tuple(cls.config_class for _, cls in METHODS.items())],  # noqa: UP007
+        Field(discriminator="method"),
+    ]
 
 
 class RunConfig(Frozen):

@@ -105,7 +105,7 @@ def tensor_bundle(
         train=TensorSplit(xtr, ytr.long(), mean, std, augment, scale),
         test=TensorSplit(xte, yte.long(), mean, std, "none", scale),
         num_classes=classes,
-        input_shape=tuple(xtr.shape[1:]),  # type: ignore[arg-type]
+        input_shape=(xtr.shape[1], xtr.shape[2], xtr.shape[3]),
         atlas_id=atlas_id,
         note=note,
     )
@@ -132,7 +132,9 @@ def _digits(options: DataOptions, _root: Path | None, _download: bool) -> DataBu
     )
 
 
-def _torchvision(cls_name: str, name: str, atlas_id: str, classes: int, folder: str, augment: bool):  # type: ignore[no-untyped-def]
+def _torchvision(
+    cls_name: str, name: str, atlas_id: str, classes: int, folder: str, augment: bool
+) -> Callable[[DataOptions, Path | None, bool], DataBundle]:
     def load(options: DataOptions, root: Path | None, download: bool) -> DataBundle:
         import torchvision
 
@@ -193,7 +195,10 @@ def _jpeg_files(tarball: Path) -> dict[str, list[tuple[str, str, bytes]]]:
         for member in archive:
             if member.name.endswith(".jpg"):
                 path = Path(member.name)
-                found[path.parts[-3]].append((path.parent.name, path.name, archive.extractfile(member).read()))  # type: ignore[union-attr]
+                content = archive.extractfile(member)
+                if content is None:
+                    raise ValueError(f"{tarball}: {member.name} is not a regular file")
+                found[path.parts[-3]].append((path.parent.name, path.name, content.read()))
     for items in found.values():
         items.sort(key=lambda item: (item[0], item[1]))
     return found
@@ -230,10 +235,10 @@ def _imagefolder(options: DataOptions, _root: Path | None, _download: bool) -> D
     train = torchvision.datasets.ImageFolder(str(base / "train"), T.Compose([train_tf, T.ToTensor(), norm]))
     test = torchvision.datasets.ImageFolder(str(test_dir), T.Compose([test_tf, T.ToTensor(), norm]))
     if (idx := subset_indices(len(train), options.train_subset)) is not None:
-        train = torch.utils.data.Subset(train, idx.tolist())  # type: ignore[assignment]
+        train = torch.utils.data.Subset(train, idx.tolist())
     if (idx := subset_indices(len(test), options.test_subset)) is not None:
-        test = torch.utils.data.Subset(test, idx.tolist())  # type: ignore[assignment]
-    classes = len(train.classes) if hasattr(train, "classes") else len(train.dataset.classes)  # type: ignore[attr-defined]
+        test = torch.utils.data.Subset(test, idx.tolist())
+    classes = len(train.classes) if hasattr(train, "classes") else len(train.dataset.classes)
     return DataBundle(
         f"imagefolder:{base}", LoaderSplit(train), LoaderSplit(test), classes, (3, size, size), options.atlas_id
     )

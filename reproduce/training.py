@@ -50,6 +50,7 @@ class Speed:
         parameters; the caller keeps `model` for state dicts, masks and structural pruning."""
         if self.channels_last:
             model.to(memory_format=torch.channels_last)
+        # torch.compile's stub returns a bare callable; given a module it returns an OptimizedModule (a Module)
         return torch.compile(model) if self.compile else model  # type: ignore[return-value]
 
     def inputs(self, batches: Iterator[Batch]) -> Iterator[Batch]:

@@ -59,7 +59,15 @@ def _collect() -> dict[str, Recipe | CostRecipe]:
     from reproduce.recipes import cifar, incop, lenets, mikler, swd
 
     out: dict[str, Recipe | CostRecipe] = {}
-    for recipe in [*lenets.RECIPES, *mikler.RECIPES, *swd.RECIPES, *swd.COST_RECIPES, *incop.RECIPES, *cifar.RECIPES]:
+    every: list[Recipe | CostRecipe] = [
+        *lenets.RECIPES,
+        *mikler.RECIPES,
+        *swd.RECIPES,
+        *swd.COST_RECIPES,
+        *incop.RECIPES,
+        *cifar.RECIPES,
+    ]
+    for recipe in every:
         if recipe.name in out:
             raise ValueError(f"recipe {recipe.name!r} is defined twice")
         out[recipe.name] = recipe

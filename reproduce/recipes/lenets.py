@@ -10,6 +10,8 @@ the schedule to 20 epochs (LeNet-300-100) and 8 epochs (LeNet-5-Caffe).
 
 from __future__ import annotations
 
+from typing import Any
+
 from reproduce.recipes import Recipe
 
 HAN_TEXT = "arXiv v3 paper text, https://arxiv.org/abs/1506.02626v3, the copy the atlas rows cite"
@@ -24,13 +26,13 @@ SNIP_SETUP = (
 QUICK = {"training": {"epochs": 2}, "data": {"train_subset": 5000, "test_subset": 2000}}
 
 
-def _training(epochs: int) -> dict[str, object]:
+def _training(epochs: int) -> dict[str, Any]:
     """SNIP's optimiser settings (lr 0.1, momentum 0.9, weight decay 5e-4 are the defaults) over `epochs`."""
     return {"epochs": epochs, "batch_size": 100, "init": "glorot-uniform"}
 
 
-LENET300 = {"arch": "lenet-300-100", "dataset": "mnist", "training": _training(20)}
-LENET5 = {"arch": "lenet5-caffe", "dataset": "mnist", "training": _training(8)}
+LENET300: dict[str, Any] = {"arch": "lenet-300-100", "dataset": "mnist", "training": _training(20)}
+LENET5: dict[str, Any] = {"arch": "lenet5-caffe", "dataset": "mnist", "training": _training(8)}
 SHARED_DEVIATIONS = (
     "Trained on all 60,000 training images (SNIP holds out 10 % for validation); Glorot-uniform init; "
     "lr decays at 50 % and 75 % of a {epochs}-epoch run instead of every 25k iterations."
@@ -58,7 +60,7 @@ def _han(arch: str, layers: list[float], overall: float, epochs: tuple[int, int]
             "sparsity": overall,
         },
         quick={**QUICK, "method": {"finetune_epochs": 1, "last_finetune_epochs": 1}},
-        deviations=SHARED_DEVIATIONS.format(epochs=base["training"]["epochs"])  # type: ignore[index]
+        deviations=SHARED_DEVIATIONS.format(epochs=base["training"]["epochs"])
         + " Each layer is pruned to its own final sparsity from Han's per-layer table (the weights they kept), "
         "by magnitude within the layer, instead of a threshold of quality x the layer's std; the number of "
         f"prune-retrain iterations is not given for the LeNets: ours are 5, reaching i/5 of each layer's target, "
@@ -78,8 +80,7 @@ def _snip(arch: str, sparsity: float, error: str, baseline: str, target: str) ->
         target=target,
         config={**base, "method": {"method": "snip", "batches": 1}, "sparsity": sparsity},
         quick=QUICK,
-        deviations=SHARED_DEVIATIONS.format(epochs=base["training"]["epochs"])  # type: ignore[index]
-        + f" Set-up quoted: {SNIP_SETUP}.",
+        deviations=SHARED_DEVIATIONS.format(epochs=base["training"]["epochs"]) + f" Set-up quoted: {SNIP_SETUP}.",
     )
 
 
