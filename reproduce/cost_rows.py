@@ -60,9 +60,7 @@ def _notes(recipe: CostRecipe, pairs: Sequence[Pair], linked: str | None, quick_
     ]
     if quick_note is not None:
         return " ".join([*parts, quick_note])
-    parts.append(f'Recipe {recipe.name}: re-runs "{recipe.claim}" ({recipe.source}).')
-    if recipe.target and not linked:
-        parts.append(f"Target row: {recipe.target} (not in the atlas yet).")
+    parts.append(recipe.cites(linked is not None))
     if recipe.deviations:
         parts.append(f"Deviations: {recipe.deviations}")
     return " ".join(parts)

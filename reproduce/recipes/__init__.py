@@ -1,10 +1,10 @@
 """Named recipes: the settings that re-run one specific published result, and the atlas row it targets.
 
-Every claim is quoted from a source on disk (../shared/seeds, ../shared/reference, or the paper text the
-atlas row itself cites), with where. Settings the sources do not give, and every place where our set-up
-departs from the paper's (epochs, schedule, model variant), are ours and listed in `deviations`, which go
-into the row's notes. A recipe never invents the published number. `quick` is a shortened variant for a
-smoke run: its row does not claim to reproduce anything.
+A recipe names the atlas row it targets and nothing else of the claim: the claim, its locator and quote are
+read from that row (pruneatlas.targets), so the paper YAML is the one place they live. Settings the sources do
+not give, and every place where our set-up departs from the paper's (epochs, schedule, model variant), are ours
+and listed in `deviations`, which go into the row's notes. A recipe never invents the published number.
+`quick` is a shortened variant for a smoke run: its row does not claim to reproduce anything.
 
 One module per source: lenets.py (Han et al., SNIP, the lottery ticket), mikler.py (Mikler's MLP: the
 rewinding ticket, its Table 3.1 controls, Training Optimal Masks), swd.py (Tessier et al.'s Tables 4 and 10),
@@ -17,18 +17,43 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pruneatlas.targets import TargetClaim, target_claim
 from reproduce.config import RunConfig
 
 if TYPE_CHECKING:
     from reproduce.recipes.cost import CostRecipe
 
 
-@dataclass(frozen=True)
-class Recipe:
+class Targets:
+    """What a recipe knows of the published claim: the row it targets, and whatever the atlas says of it."""
+
     name: str
-    claim: str  # the published result, as the source states it
-    source: str  # where on disk the claim is
-    target: str | None  # "<PaperKey>/<result id>" of the atlas row re-run
+    target: str | None  # "<PaperKey>/<result id>" of the atlas row re-run (None only in tests' recipes)
+
+    @property
+    def published(self) -> TargetClaim | None:
+        return target_claim(self.target) if self.target else None
+
+    @property
+    def claim(self) -> str:
+        """The published claim in its source's words, read from the target row."""
+        return self.published.claim if self.published else "no published target"
+
+    @property
+    def source(self) -> str:
+        return self.published.source if self.published else "-"
+
+    def cites(self, linked: bool) -> str:
+        """How a row written by this recipe names the claim it re-runs: by the target's id, never retyped."""
+        if not self.target:
+            return f"Recipe {self.name}."
+        return f"Recipe {self.name}: re-runs {self.target}" + ("." if linked else " (not in the atlas yet).")
+
+
+@dataclass(frozen=True)
+class Recipe(Targets):
+    name: str
+    target: str | None
     config: dict[str, Any]
     seeds: tuple[int, ...] = (0, 1, 2)
     quick: dict[str, Any] = field(default_factory=dict)  # deep-merged into config for a short smoke run

@@ -24,7 +24,7 @@ TINY = {"arch": "mlp", "dataset": "digits", "training": {"epochs": 1}}
 
 
 def _tiny(name: str, method: dict[str, object], **changes: object) -> Recipe:
-    return Recipe(name, "a test claim", "tests", None, {**TINY, "method": method, "sparsity": 0.5, **changes})
+    return Recipe(name, None, {**TINY, "method": method, "sparsity": 0.5, **changes})
 
 
 @pytest.fixture
