@@ -26,6 +26,7 @@ from tqdm.auto import tqdm
 from pruneatlas.atomic import remove_orphaned_temps
 from reproduce.data import Batch, DataBundle
 from reproduce.hparams import Phase, TrainingConfig
+from reproduce.identity import sha256, shared
 from reproduce.masks import Masks
 from reproduce.runs import RunDir, default_runs_dir, load_torch, save_torch
 from reproduce.structured import ChannelPruner
@@ -138,16 +139,7 @@ class Context:
         """A folder shared by every run whose config differs from this one only in the `drop` keys (dotted,
         e.g. "method.ticket_control"): work they have in common, such as the pruning rounds that find one
         ticket for several controls, is done once and then loaded, as the dense phase is."""
-        from reproduce.config import sha256
-
-        ident = copy.deepcopy(self.identity)
-        for key in drop:
-            *parents, leaf = key.split(".")
-            node = ident
-            for part in parents:
-                node = node.get(part, {})
-            node.pop(leaf, None)
-        return RunDir(self.options.runs_dir / f"_{purpose}" / sha256(ident)[:16])
+        return RunDir(self.options.runs_dir / f"_{purpose}" / sha256(shared(self.identity, drop))[:16])
 
     def channel_pruner(self) -> ChannelPruner:
         return ChannelPruner(self.model, self.roots(self.model), self.example_input())

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pruneatlas import paths
 from pruneatlas.models import CostClaim
-from reproduce.config import sha256
+from reproduce.identity import sha256
 from reproduce.recipes.cost import CostRecipe, Metrics
 from reproduce.rows import RowError, camel, folder_lock, merge_into
 

@@ -15,7 +15,7 @@ from typing import Any
 from pruneatlas import paths
 from pruneatlas.targets import UnknownTarget, target_claim
 from reproduce.config import RunConfig, group_hash
-from reproduce.recipes import Recipe
+from reproduce.recipes.base import Recipe
 from reproduce.recipes.cost import CostRecipe
 
 AnyRecipe = Recipe | CostRecipe

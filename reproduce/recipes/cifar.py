@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reproduce.recipes import Recipe
+from reproduce.recipes.base import Recipe
 
 DENSE_EPOCHS = 30  # ResNet-56's dense training here (Li et al. train a baseline; the paper's schedule is not ours)
 FINETUNE_EPOCHS = 10  # Li et al. retrain 40 epochs (atlas row condition finetune_epochs: 40)

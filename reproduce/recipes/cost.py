@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from reproduce.config import RunConfig
-from reproduce.recipes import Targets, merge
+from reproduce.recipes.base import Targets, merge
 
 Metrics = dict[str, Any]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reproduce.recipes import merge
+from reproduce.recipes.base import merge
 from reproduce.recipes.cost import CostRecipe, Side, flow_seconds_per_call, run_seconds
 
 EPOCHS = 5

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reproduce.recipes import Recipe
+from reproduce.recipes.base import Recipe
 
 SNIP_SETUP = (
     "SNIP Sec. 5 'Experiment setup': SGD momentum 0.9, batch 100, weight decay 5e-4, lr 0.1 decayed by 0.1 "

@@ -12,7 +12,7 @@ ticket share one chain of rounds; each control changes only the last, 96 % train
 
 from __future__ import annotations
 
-from reproduce.recipes import Recipe
+from reproduce.recipes.base import Recipe
 
 MLP = {
     "arch": "mlp",

@@ -10,7 +10,7 @@ a recipe with the paper's full 200 epochs (`-200ep`).
 
 from __future__ import annotations
 
-from reproduce.recipes import Recipe
+from reproduce.recipes.base import Recipe
 from reproduce.recipes.cost import CostRecipe, Side, epoch_seconds
 
 EPOCHS = 20
