@@ -8,32 +8,14 @@ from __future__ import annotations
 
 import shlex
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from pruneatlas.safe_yaml import YamlError, load_yaml_file
-
-if TYPE_CHECKING:
-    pass
-
-
-def _parse_pairs(pairs: tuple[str, ...], what: str) -> dict[str, Any]:
-    """key=value pairs, values read as YAML scalars or lists: lr=0.05, widths=[400,400]."""
-    import yaml
-
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"expected key=value, got {pair!r}", param_hint=what)
-        try:
-            out[key.strip().replace("-", "_")] = yaml.safe_load(value)
-        except yaml.YAMLError as exc:
-            reason = getattr(exc, "problem", None) or "not a YAML value"
-            raise click.BadParameter(f"{pair!r}: {reason}", param_hint=what) from None
-    return out
+from pruneatlas.safe_yaml import load_yaml_file
 
 
 def _command_line() -> str:
@@ -193,73 +175,21 @@ def _identity_options(f):
     return f
 
 
-def _build_configs(method, arch, dataset, sparsities, seeds, epochs, params, train, arch_option, data_option):
-    from pydantic import ValidationError
-
-    from reproduce.config import make_config
-    from reproduce.registry import UnknownName
-
-    if not method or not arch:
-        raise click.UsageError("give --method and --arch (or --config FILE)")
-    training = _parse_pairs(train, "--train")
-    if epochs is not None:
-        training["epochs"] = epochs
-    try:
-        return [
-            [
-                make_config(
-                    method,
-                    arch,
-                    dataset,
-                    s,
-                    method_params=_parse_pairs(params, "--param"),
-                    arch_options=_parse_pairs(arch_option, "--arch-option"),
-                    data=_parse_pairs(data_option, "--data-option"),
-                    training=training,
-                    seed=seed,
-                )
-                for seed in seeds
-            ]
-            for s in sparsities
-        ]
-    except (UnknownName, ValidationError) as exc:
-        raise click.UsageError(_one_line(exc)) from None
-
-
-def _configs_from_file(config_file: Path, seeds: list[int]) -> list:
-    """One validated config per seed (`--seed` over the file's `seeds` list over its `seed`); any problem of the
-    file is a usage error naming it."""
-    from pydantic import ValidationError
-
-    from reproduce.config import RunConfig
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    """A config that cannot be built is a usage error (naming the option at fault, when one is)."""
+    from reproduce.config_input import ConfigInputError
 
     try:
-        raw = load_yaml_file(config_file)
-    except YamlError as exc:
+        yield
+    except ConfigInputError as exc:
+        if exc.option:
+            raise click.BadParameter(str(exc), param_hint=exc.option) from None
         raise click.UsageError(str(exc)) from None
-    if not isinstance(raw, dict):
-        raise click.UsageError(f"{config_file}: a run config is a mapping of fields, not {type(raw).__name__}")
-    file_seeds = raw.pop("seeds", None)
-    if file_seeds is not None and not (
-        isinstance(file_seeds, list) and file_seeds and all(type(s) is int for s in file_seeds)
-    ):
-        raise click.UsageError(f"{config_file}: seeds: a non-empty list of integers, got {file_seeds!r}")
-    chosen = seeds or file_seeds or [raw.get("seed", 0)]
-    try:
-        return [RunConfig.model_validate({**raw, "seed": seed}) for seed in chosen]
-    except ValidationError as exc:
-        raise click.UsageError(f"{config_file}: {_one_line(exc)}") from None
 
 
-def _one_line(exc: Exception) -> str:
-    """A pydantic error as `field: message; field: message` (one line, no URLs); other errors as they are."""
-    from pydantic import ValidationError
-
-    if not isinstance(exc, ValidationError):
-        return str(exc)
-    return "; ".join(
-        f"{'.'.join(map(str, e['loc'])) or 'config'}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
-    )
+def _pairs(params: Any, train: Any, arch_option: Any, data_option: Any) -> dict[str, Any]:
+    return {"--param": params, "--train": train, "--arch-option": arch_option, "--data-option": data_option}
 
 
 @group.command("run")
@@ -272,14 +202,16 @@ def run_command(
     method, arch, dataset, epochs, params, train, arch_option, data_option, sparsity, seeds, config_file, **where
 ):
     """Run one config (for one or more seeds) and write its row."""
-    if config_file is not None:
-        configs = _configs_from_file(config_file, list(seeds))
-    else:
-        if sparsity is None:
-            raise click.UsageError("give --sparsity (or --config FILE)")
-        configs = _build_configs(
-            method, arch, dataset, [sparsity], list(seeds) or [0], epochs, params, train, arch_option, data_option
-        )[0]
+    from reproduce.config_input import build_configs, configs_from_file
+
+    with _usage_errors():
+        if config_file is not None:
+            configs = configs_from_file(config_file, seeds)
+        else:
+            if sparsity is None:
+                raise click.UsageError("give --sparsity (or --config FILE)")
+            pairs = _pairs(params, train, arch_option, data_option)
+            configs = build_configs(method, arch, dataset, [sparsity], list(seeds) or [0], epochs, pairs)[0]
     groups = _run([configs], where)
     if not where["no_row"]:
         _write(groups, where["out_dir"])
@@ -292,9 +224,11 @@ def run_command(
 @run_options
 def sweep_command(method, arch, dataset, epochs, params, train, arch_option, data_option, sparsities, seeds, **where):
     """Run every sparsity x seed; each sparsity becomes one row (seeds aggregated) in one file."""
-    grid = _build_configs(
-        method, arch, dataset, list(sparsities), list(seeds) or [0], epochs, params, train, arch_option, data_option
-    )
+    from reproduce.config_input import build_configs
+
+    with _usage_errors():
+        pairs = _pairs(params, train, arch_option, data_option)
+        grid = build_configs(method, arch, dataset, list(sparsities), list(seeds) or [0], epochs, pairs)
     groups = _run(grid, where)
     if not where["no_row"]:
         _write(groups, where["out_dir"])

@@ -30,7 +30,7 @@ from reproduce.identity import sha256, shared
 from reproduce.masks import Masks
 from reproduce.runs import RunDir, default_runs_dir, load_torch, save_torch
 from reproduce.structured import ChannelPruner
-from reproduce.training import EpochStats, Speed, StepHook, evaluate, make_optimizer, set_lr, train_epoch
+from reproduce.training import EpochOptions, EpochStats, Speed, StepHook, evaluate, make_optimizer, set_lr, train_epoch
 
 Fault = Callable[[str, int, int], None]
 
@@ -302,10 +302,7 @@ class Context:
         """One epoch of `phase` with its lr and seeds: training and replaying must draw the same batches."""
         set_lr(optimizer, schedule.lr_at(epoch))
         torch.manual_seed(derive_seed(self.seed, phase, epoch, "torch"))
-        return train_epoch(
-            self.model,
-            self.data.train,
-            optimizer,
+        options = EpochOptions(
             batch_size=self.training.batch_size,
             generator=self.generator(phase, epoch),
             device=self.device,
@@ -317,6 +314,7 @@ class Context:
             forward=self.forward,
             **how,
         )
+        return train_epoch(self.model, self.data.train, optimizer, options)
 
     def _save(self, path: Path, optimizer: torch.optim.Optimizer, epoch: int, done: bool, result: PhaseResult) -> None:
         save_torch(
