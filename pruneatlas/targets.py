@@ -56,6 +56,11 @@ def _paper(path: Path) -> PaperFile:
     return atlas.papers[0].paper
 
 
+def paper_file(key: str) -> Path | None:
+    """The file of paper `key` among the atlas folders PRUNEATLAS_DATA names (default data/), if there is one."""
+    return _paper_files(tuple(paths.data_roots())).get(key)
+
+
 def _claim(target: str, roots: tuple[Path, ...]) -> TargetClaim:
     key, _, rid = target.partition("/")
     if not key or not rid:

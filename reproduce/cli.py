@@ -28,14 +28,14 @@ def _command_line() -> str:
 def _options(where: dict[str, Any]):
     import torch
 
+    from pruneatlas import paths
     from reproduce.context import RunOptions
-    from reproduce.runs import default_runs_dir
     from reproduce.training import Speed
 
     if where["threads"]:
         torch.set_num_threads(where["threads"])
     return RunOptions(
-        runs_dir=where["runs_dir"] or default_runs_dir(),
+        runs_dir=where["runs_dir"] or paths.runs_dir(),
         data_root=where["data_root"],
         download=not where["no_download"],
         device=where["device"],

@@ -23,12 +23,13 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from pruneatlas import paths
 from pruneatlas.atomic import remove_orphaned_temps
 from reproduce.data import Batch, DataBundle
 from reproduce.hparams import Phase, TrainingConfig
 from reproduce.identity import sha256, shared
 from reproduce.masks import Masks
-from reproduce.runs import RunDir, default_runs_dir, load_torch, save_torch
+from reproduce.runs import RunDir, load_torch, save_torch
 from reproduce.structured import ChannelPruner
 from reproduce.training import EpochOptions, EpochStats, Speed, StepHook, evaluate, make_optimizer, set_lr, train_epoch
 
@@ -45,7 +46,7 @@ def derive_seed(seed: int, *names: object) -> int:
 class RunOptions:
     """How and where to run: none of it changes the result, so none of it is in the config hash."""
 
-    runs_dir: Path = field(default_factory=default_runs_dir)
+    runs_dir: Path = field(default_factory=paths.runs_dir)
     data_root: Path | None = None
     download: bool = True
     device: str = "cpu"
@@ -101,7 +102,6 @@ class Context:
         self.phases: dict[str, PhaseResult] = {}
         self.session_seconds = 0.0  # training time spent in this process (the rest came from checkpoints)
         self.session_cpu_seconds = 0.0  # likewise in CPU seconds
-        self.init_state = copy.deepcopy(model.state_dict())
 
     # ---- small services -------------------------------------------------------------------------------
     def generator(self, *names: object) -> torch.Generator:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,19 +48,14 @@ class DatasetSpec:
 DATASETS: Registry[DatasetSpec] = Registry("dataset")
 
 
-def default_root() -> Path:
-    env = os.environ.get("PRUNEATLAS_DATA_ROOT")
-    return Path(env) if env else paths.cache_dir() / "datasets"
-
-
 def _candidate_roots(root: Path | None, marker: str) -> Path:
     """--data-root wins; else a folder that already has `marker`; else the writable cache (for download)."""
     if root is not None:
         return root
-    for candidate in (paths.SHARED / "datasets", default_root()):
+    for candidate in (paths.SHARED_DATASETS, paths.datasets_dir()):
         if (candidate / marker).exists():
             return candidate
-    return default_root()
+    return paths.datasets_dir()
 
 
 def subset_indices(total: int, n: int | None) -> torch.Tensor | None:
@@ -161,7 +155,7 @@ def _cifar10_jpeg(options: DataOptions, root: Path | None, _download: bool) -> D
     if cache.exists():
         tensors = torch.load(cache)
         return tensor_bundle("cifar10-jpeg", "cifar10-jpeg", tensors["train"], tensors["test"], 10, options, True)
-    tarball = (root or paths.SHARED / "datasets") / "cifar10-jpeg.tar.gz"
+    tarball = (root or paths.SHARED_DATASETS) / "cifar10-jpeg.tar.gz"
     if not tarball.exists():
         raise FileNotFoundError(f"{tarball} not found: cifar10-jpeg is only the local JPEG copy")
     found = _jpeg_files(tarball)

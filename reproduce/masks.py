@@ -29,11 +29,6 @@ class Masks:
         self._weights: list[torch.Tensor] = [params[n] for n in self.names]
         self._masks = [self.tensors[n] for n in self.names]
 
-    def bind(self, model: nn.Module) -> Masks:
-        """Point at `model`'s weights (after the model object was replaced or reloaded)."""
-        self._bind(model)
-        return self
-
     @property
     def weights(self) -> list[torch.Tensor]:
         return list(self._weights)

@@ -7,7 +7,7 @@ registering twice under one name is a bug we want to hear about at import time.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -38,16 +38,6 @@ class Registry(Generic[T]):
             raise ValueError(f"{self.kind} {name!r} is registered twice")
         self._entries[name] = entry
         return entry
-
-    def decorator(self, name: str) -> Callable[[T], T]:
-        def wrap(entry: T) -> T:
-            return self.register(name, entry)
-
-        return wrap
-
-    def unregister(self, name: str) -> None:
-        """For tests that register a throw-away entry."""
-        self._entries.pop(name, None)
 
     def get(self, name: str) -> T:
         try:

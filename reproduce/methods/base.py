@@ -33,11 +33,9 @@ class Method(ABC, Generic[C]):
     config_class: ClassVar[type[MethodConfig]]
     summary: ClassVar[str]
     atlas_method: ClassVar[str]  # id in schema/methods.yaml
-    method_paper: ClassVar[str | None] = None  # key of the proposing paper, when the atlas has one
     granularity: ClassVar[str] = "weight"
     fixed_schedule: ClassVar[str] = "one_shot"
     target_kind: ClassVar[TargetKind] = "weights"
-    needs_batchnorm: ClassVar[bool] = False
     fixed_scope: ClassVar[str | None] = None  # the scope of a method whose config has no `scope` field
 
     def __init__(self, config: C) -> None:

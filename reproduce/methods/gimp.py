@@ -137,7 +137,6 @@ class LRRewinding(Method[LRRewindingConfig]):
     config_class = LRRewindingConfig
     summary = "learning-rate rewinding: keep the trained weights, retrain with the whole lr schedule"
     atlas_method = "lr-rewinding"
-    method_paper = None
 
     @property
     def schedule(self) -> str:

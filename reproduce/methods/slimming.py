@@ -58,7 +58,6 @@ class NetworkSlimming(Method[SlimmingConfig]):
     atlas_method = "network-slimming"
     granularity: ClassVar[str] = "channel"
     target_kind = "channels"
-    needs_batchnorm = True
     fixed_scope = "global"
 
     def run(self, ctx: Context, sparsity: float) -> None:

@@ -125,7 +125,6 @@ class SWDStructured(Method[SWDStructuredConfig]):
     granularity: ClassVar[str] = "channel"
     fixed_schedule: ClassVar[str] = "during_training"
     target_kind = "params"
-    needs_batchnorm = True
     fixed_scope = "global"
 
     def label(self) -> str:
