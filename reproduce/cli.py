@@ -15,8 +15,6 @@ from typing import Any
 
 import click
 
-from pruneatlas.safe_yaml import load_yaml_file
-
 
 def _command_line() -> str:
     argv = sys.argv[1:]
@@ -290,17 +288,21 @@ def campaign_group() -> None:
 @click.argument("spec_file", metavar="SPEC", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--executor", type=click.Choice(["local", "submitit-local", "slurm"]), help="Overrides the SPEC's")
 @click.option("--logs", type=click.Path(path_type=Path), help="submitit's job folder (default <runs-dir>/_campaigns)")
+@click.option("--quick", is_flag=True, help="Smoke run: the quick recipes, first seed only (rows claim nothing)")
 @run_options
-def campaign_run(spec_file: Path, executor: str | None, logs: Path | None, **where):
+def campaign_run(spec_file: Path, executor: str | None, logs: Path | None, quick: bool, **where):
     """Run every recipe x seed of SPEC not finished yet, collect the metrics here and write one row per recipe
-    whose seeds all finished."""
+    whose seeds all finished. The prepared campaigns are in reproduce/campaigns/ (cifar10-gpu.yaml). Run
+    locally with --parallel-seeds N, each recipe's seeds train N at once on the device."""
     from pydantic import ValidationError
 
     from reproduce import campaign
     from reproduce.registry import UnknownName
 
     try:
-        spec = campaign.CampaignSpec.model_validate(load_yaml_file(spec_file))
+        spec = campaign.load_spec(spec_file)
+        if quick:
+            spec = spec.smoke()
         if executor:
             spec = spec.model_copy(update={"executor": executor})
         jobs = campaign.plan(spec)
@@ -327,28 +329,6 @@ def campaign_run(spec_file: Path, executor: str | None, logs: Path | None, **whe
             _write_recipe_rows(outcome.recipe, spec.quick, outcome.results, where)
     if any(outcome.missing for outcome in outcomes):
         raise click.ClickException("some jobs failed; run the campaign again to retry them (finished seeds are kept)")
-
-
-@recipes_group.command("run-group")
-@click.argument("name")
-@click.option("--quick", is_flag=True, help="Shortened recipes, first seed only (the rows claim to reproduce nothing)")
-@run_options
-def recipes_run_group(name, quick, **where):
-    """Run every recipe of campaign NAME with the campaign's seeds (all runs in one pass, so --parallel-seeds
-    spreads them over the device) and write one row per recipe."""
-    from reproduce.recipe_rows import seeded_configs
-    from reproduce.recipes import RECIPES
-    from reproduce.recipes.cifar import CAMPAIGNS
-    from reproduce.registry import UnknownName
-
-    if name not in CAMPAIGNS:
-        raise click.UsageError(str(UnknownName("campaign", name, sorted(CAMPAIGNS))))
-    recipes = [RECIPES[r] for r in CAMPAIGNS[name]["recipes"]]
-    seeds = CAMPAIGNS[name]["seeds"][: 1 if quick else None]  # a smoke run: the first seed of each
-    results = _run([seeded_configs(r, quick, seeds) for r in recipes], where)
-    if not where["no_row"]:
-        for recipe, group_results in zip(recipes, results, strict=True):
-            _write_recipe_rows(recipe, quick, group_results, where)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """CIFAR-10 re-runs sized for one GPU lease (about 10 minutes of one H200): Li et al. (2017)'s
 ResNet-56-pruned-A (L1-norm filter pruning, its dense baseline trained too) and one SWD cell of Tessier et
-al. (2022)'s Table 3 (ResNet-20, 90 % of the weights). `CAMPAIGNS` names them as one campaign, 3 seeds each,
-that `pruneatlas reproduce recipes run-group cifar10-gpu` (or any runner reading the constant) executes.
+al. (2022)'s Table 3 (ResNet-20, 90 % of the weights). reproduce/campaigns/cifar10-gpu.yaml names them as one
+campaign, 3 seeds each, that `pruneatlas reproduce campaign run` executes.
 
 Both train on the JPEG copy of CIFAR-10 (../shared/datasets), so their rows are `cifar10-jpeg`, never
 `cifar10`: JPEG re-encoding costs accuracy, and the rows say so. Both are trained for far fewer epochs than
@@ -77,8 +77,3 @@ SWD_T90 = Recipe(
 )
 
 RECIPES = [LI_A, SWD_T90]
-
-# A campaign: recipe names and the seeds each runs, as data a runner consumes.
-CAMPAIGNS: dict[str, dict[str, Any]] = {
-    "cifar10-gpu": {"recipes": [r.name for r in RECIPES], "seeds": [0, 1, 2]},
-}
