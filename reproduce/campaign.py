@@ -145,8 +145,10 @@ def _run_here_together(jobs: list[Job], options: RunOptions) -> None:
     else:
         for job, metrics in zip(jobs, results, strict=True):
             job.metrics, job.status = metrics, "finished"
+    together = min(options.parallel, len(jobs))
     for job in jobs:
-        job.where, job.seconds = f"here, {options.parallel} at once", time.perf_counter() - started
+        job.where = f"here, {together} at once" if together > 1 else "here"
+        job.seconds = time.perf_counter() - started
 
 
 def _run_here(job: Job, options: RunOptions) -> None:
