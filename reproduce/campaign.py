@@ -25,7 +25,7 @@ from reproduce.context import RunOptions
 from reproduce.experiment import execute, execute_many, folder_name, run_dir_for
 from reproduce.recipe_rows import AnyRecipe, seeded_configs
 from reproduce.recipes import RECIPES
-from reproduce.registry import UnknownName
+from reproduce.registry import UnregisteredName
 
 Executor = Literal["local", "submitit-local", "slurm"]
 CAMPAIGNS = Path(__file__).resolve().parent / "campaigns"  # the prepared campaigns, e.g. cifar10-gpu.yaml
@@ -56,7 +56,7 @@ class CampaignSpec(BaseModel):
         names = list(RECIPES) if self.recipes == "all" else self.recipes
         unknown = [name for name in names if name not in RECIPES]
         if unknown:
-            raise UnknownName("recipe", unknown[0], sorted(RECIPES))
+            raise UnregisteredName("recipe", unknown[0], sorted(RECIPES))
         return [RECIPES[name] for name in names]
 
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from pruneatlas.safe_yaml import YamlError, load_yaml_file
 from reproduce.config import RunConfig, make_config
-from reproduce.registry import UnknownName
+from reproduce.registry import UnregisteredName
 
 
 class ConfigInputError(ValueError):
@@ -84,7 +84,7 @@ def build_configs(
             ]
             for s in sparsities
         ]
-    except (UnknownName, ValidationError) as exc:
+    except (UnregisteredName, ValidationError) as exc:
         raise ConfigInputError(one_line(exc)) from None
 
 

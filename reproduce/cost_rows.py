@@ -17,7 +17,7 @@ from pruneatlas import paths
 from pruneatlas.models import CostClaim
 from reproduce.identity import sha256
 from reproduce.recipes.cost import CostRecipe, Metrics
-from reproduce.rows import RowError, camel, folder_lock, merge_into
+from reproduce.rerun_rows import RowError, camel, folder_lock, merge_into
 
 
 @dataclass(frozen=True)

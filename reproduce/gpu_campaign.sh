@@ -38,7 +38,7 @@ export CUBLAS_WORKSPACE_CONFIG=:4096:8  # deterministic cuBLAS under torch.use_d
   [ "$DEVICE" = cpu ] || timeout 90 "$PY" bench/bench_gpu_training.py --rounds 2
   started=$(date +%s)
   # shellcheck disable=SC2086  # EXTRA is a list of words
-  timeout "$BUDGET" "$PY" -m reproduce.cli campaign run reproduce/campaigns/cifar10-gpu.yaml --device "$DEVICE" --amp --channels-last \
+  timeout "$BUDGET" "$PY" -m reproduce.commands campaign run reproduce/campaigns/cifar10-gpu.yaml --device "$DEVICE" --amp --channels-last \
     --parallel-seeds 3 --no-row --no-download --data-root .device/data --runs-dir "$RUNS" -q $EXTRA
   echo "campaign exit $? after $(($(date +%s) - started)) s"
 } 2>&1 | tee "$OUT/campaign.log"

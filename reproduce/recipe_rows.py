@@ -76,8 +76,8 @@ def write_recipe_rows(
     recipe: AnyRecipe, quick: bool, results: list[dict[str, Any]], out_dir: Path | None, runs_dir: Path | None
 ) -> list[str]:
     """Write the recipe's row from its finished runs (in `seeded_configs` order); returns what to tell the user.
-    Raises reproduce.rows.RowError when the row does not validate (nothing is kept then)."""
-    from reproduce.rows import write_rows
+    Raises reproduce.rerun_rows.RowError when the row does not validate (nothing is kept then)."""
+    from reproduce.rerun_rows import write_rows
 
     told = []
     if quick and out_dir is None:

@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
-class UnknownName(KeyError):
+class UnregisteredName(KeyError):
     """A name that is not registered; the message lists the valid names and the nearest ones."""
 
     def __init__(self, kind: str, name: str, valid: list[str]) -> None:
@@ -43,7 +43,7 @@ class Registry(Generic[T]):
         try:
             return self._entries[name]
         except KeyError:
-            raise UnknownName(self.kind, name, self.names()) from None
+            raise UnregisteredName(self.kind, name, self.names()) from None
 
     def names(self) -> list[str]:
         return sorted(self._entries)

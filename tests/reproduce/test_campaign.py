@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from pruneatlas import paths
 from pruneatlas.models import PaperFile
 from pruneatlas.safe_yaml import dump_yaml, load_yaml_file
-from reproduce.cli import group
+from reproduce.commands import group
 from reproduce.recipes import RECIPES, Recipe
-from reproduce.rows import validation_errors
+from reproduce.rerun_rows import validation_errors
 
 TINY = {"arch": "mlp", "dataset": "digits", "training": {"epochs": 1}}
 

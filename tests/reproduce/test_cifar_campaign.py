@@ -17,11 +17,11 @@ from pruneatlas import paths
 from pruneatlas.models import PaperFile
 from pruneatlas.safe_yaml import load_yaml_file
 from reproduce.campaign import CAMPAIGNS, load_spec
-from reproduce.cli import group
+from reproduce.commands import group
 from reproduce.datasets import DataOptions, load_dataset
 from reproduce.recipe_rows import in_atlas
 from reproduce.recipes import RECIPES
-from reproduce.rows import validation_errors
+from reproduce.rerun_rows import validation_errors
 
 needs_cifar = pytest.mark.skipif(
     not (paths.SHARED / "datasets" / "cifar10-jpeg.tar.gz").exists(), reason="the JPEG CIFAR-10 is in ../shared"

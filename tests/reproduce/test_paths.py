@@ -13,7 +13,7 @@ from pruneatlas.vocab import load_vocabularies
 from reproduce.config import make_config
 from reproduce.context import RunOptions
 from reproduce.experiment import execute
-from reproduce.rows import build_result
+from reproduce.rerun_rows import build_result
 
 
 def test_downloads_go_where_pruneatlas_data_root_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -147,7 +147,7 @@ def build_result(
             "source": {"locator": locator, "extraction": "rerun"},
             **({"reproduces": reproduces} if reproduces else {}),
             "provenance": {
-                "command": command or first["command"] or "python -m reproduce.cli run",
+                "command": command or first["command"] or "python -m reproduce.commands run",
                 "config_hash": first["group_hash"],
                 "git_sha": first["git_sha"],
                 "versions": first["versions"],

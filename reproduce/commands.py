@@ -1,7 +1,7 @@
-"""`pruneatlas reproduce ...`: list, run, sweep and recipes. A thin layer over experiment.py and rows.py.
+"""`pruneatlas reproduce ...`: list, run, sweep and recipes. A thin layer over experiment.py and rerun_rows.py.
 
 Registered lazily by pruneatlas/cli.py, so torch is imported only when a reproduce command runs.
-Until then: `python -m reproduce.cli ...`.
+Until then: `python -m reproduce.commands ...`.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def _write(
     note: str = "",
     command: str | None = None,
 ) -> None:
-    from reproduce.rows import RowError, write_rows
+    from reproduce.rerun_rows import RowError, write_rows
 
     try:
         for path in write_rows(groups, out_dir, reproduces, note, command=command):
@@ -258,10 +258,10 @@ def recipes_run(name, quick, seeds, **where):
     method and its reference side by side for each seed)."""
     from reproduce.recipe_rows import seeded_configs
     from reproduce.recipes import RECIPES
-    from reproduce.registry import UnknownName
+    from reproduce.registry import UnregisteredName
 
     if name not in RECIPES:
-        raise click.UsageError(str(UnknownName("recipe", name, sorted(RECIPES))))
+        raise click.UsageError(str(UnregisteredName("recipe", name, sorted(RECIPES))))
     recipe = RECIPES[name]
     (results,) = _run([seeded_configs(recipe, quick, seeds)], where)
     if not where["no_row"]:
@@ -270,7 +270,7 @@ def recipes_run(name, quick, seeds, **where):
 
 def _write_recipe_rows(recipe, quick: bool, results: list[dict[str, Any]], where: dict[str, Any]) -> None:
     from reproduce.recipe_rows import write_recipe_rows
-    from reproduce.rows import RowError
+    from reproduce.rerun_rows import RowError
 
     try:
         for line in write_recipe_rows(recipe, quick, results, where["out_dir"], where["runs_dir"]):
@@ -297,7 +297,7 @@ def campaign_run(spec_file: Path, executor: str | None, logs: Path | None, quick
     from pydantic import ValidationError
 
     from reproduce import campaign
-    from reproduce.registry import UnknownName
+    from reproduce.registry import UnregisteredName
 
     try:
         spec = campaign.load_spec(spec_file)
@@ -306,7 +306,7 @@ def campaign_run(spec_file: Path, executor: str | None, logs: Path | None, quick
         if executor:
             spec = spec.model_copy(update={"executor": executor})
         jobs = campaign.plan(spec)
-    except (ValidationError, UnknownName) as exc:
+    except (ValidationError, UnregisteredName) as exc:
         raise click.UsageError(f"{spec_file}: {exc}") from None
     opts = _options(where)
     click.echo(f"campaign {spec_file.name}: {len(jobs)} job(s), executor {spec.executor}")
