@@ -37,7 +37,7 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reproduce.context import Context, RunOptions
-from reproduce.data import DataBundle, TensorSplit
+from reproduce.data import Augment, DataBundle, TensorSplit
 from reproduce.experiment import resolve_device
 from reproduce.hparams import Phase, TrainingConfig
 from reproduce.models import MODELS
@@ -73,7 +73,7 @@ def make_data(work: Workload, n: int, device: torch.device) -> DataBundle:
     xt = torch.randint(0, 256, (max(n // 5, BATCH), *work.shape), generator=g, dtype=torch.uint8)
     yt = torch.randint(0, 10, (len(xt),), generator=g)
     mean, std = (0.5,) * work.shape[0], (0.25,) * work.shape[0]
-    augment = "crop-flip" if work.augment else "none"
+    augment: Augment = "crop-flip" if work.augment else "none"
     return DataBundle(
         work.arch, TensorSplit(x, y, mean, std, augment), TensorSplit(xt, yt, mean, std), 10, work.shape, None
     ).to(device)
@@ -135,7 +135,11 @@ def make_ours(
     ctx = Context(training=training, seed=0, data=data, model=model, roots=lambda m: [], run_dir=run_dir,
                   dense_dir=run_dir, options=options)  # fmt: skip
     rounds = iter(range(1_000_000))
-    return lambda: ctx.train(f"round-{next(rounds)}", Phase.constant(1, training.lr)) and None
+
+    def train() -> None:
+        ctx.train(f"round-{next(rounds)}", Phase.constant(1, training.lr))
+
+    return train
 
 
 def measure(name: str, work: Workload, n: int, device: torch.device, speed: Speed, rounds: int) -> dict[str, float]:

@@ -38,6 +38,7 @@ from torch.nn.utils import prune
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reproduce.context import Context, RunOptions
+from reproduce.data import TensorSplit
 from reproduce.datasets import DataOptions, load_dataset
 from reproduce.hparams import Phase, TrainingConfig
 from reproduce.masks import global_masks, magnitude_scores
@@ -83,6 +84,8 @@ def main() -> int:
     spec = MODELS.get(args.arch)
     torch.manual_seed(0)
     init = spec.build(data.num_classes, data.input_shape, spec.parse_options({}))
+    if not isinstance(data.train, TensorSplit) or not isinstance(data.test, TensorSplit):
+        sys.exit(f"{args.dataset} is not held in memory; the bare loop needs its tensors")
     x, y, xt, yt = data.train.x, data.train.y, data.test.x, data.test.y  # already normalised in memory
     workdir = Path(tempfile.mkdtemp(prefix="bench-loop-"))
 
@@ -94,7 +97,11 @@ def main() -> int:
         if masked:
             masks = ctx.enable_masks()
             masks.update(global_masks(magnitude_scores(model, masks.names), SPARSITY))
-        return lambda r: ctx.train(f"round-{r}", Phase.constant(args.epochs, training.lr)) and None
+
+        def train(r: int) -> None:
+            ctx.train(f"round-{r}", Phase.constant(args.epochs, training.lr))
+
+        return train
 
     def make_bare(masked: bool) -> Callable[[int], None]:
         model = copy.deepcopy(init)

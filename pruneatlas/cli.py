@@ -63,7 +63,10 @@ class Year(click.IntRange):
 class LazyGroup(click.Group):
     """Subcommands whose imports are heavy (torch) load only when asked for."""
 
-    lazy: ClassVar[dict[str, str]] = {"reproduce": "reproduce.cli:group", "import": "pruneatlas.importers.cli:group"}
+    lazy: ClassVar[dict[str, str]] = {
+        "reproduce": "reproduce.commands:group",
+        "import": "pruneatlas.importers.cli:group",
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])

@@ -98,3 +98,12 @@ def data_roots() -> list[Path]:
                 raise SetupError(f"PRUNEATLAS_DATA names {inner} inside {outer}; its files would be read twice")
         roots.append(root)
     return roots
+
+
+SHARED_DATASETS = SHARED / "datasets"  # datasets already on disk beside the checkout (reproduce/ reads them first)
+
+
+def datasets_dir() -> Path:
+    """Where reproduce/ downloads datasets: PRUNEATLAS_DATA_ROOT when set, else the build cache's datasets/."""
+    override = os.environ.get("PRUNEATLAS_DATA_ROOT")
+    return Path(override) if override else cache_dir() / "datasets"

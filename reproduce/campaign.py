@@ -19,14 +19,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pruneatlas.safe_yaml import load_yaml_file
 from reproduce.config import RunConfig
 from reproduce.context import RunOptions
-from reproduce.experiment import execute, folder_name, run_dir_for
+from reproduce.experiment import execute, execute_many, folder_name, run_dir_for
 from reproduce.recipe_rows import AnyRecipe, seeded_configs
 from reproduce.recipes import RECIPES
-from reproduce.registry import UnknownName
+from reproduce.registry import UnregisteredName
 
 Executor = Literal["local", "submitit-local", "slurm"]
+CAMPAIGNS = Path(__file__).resolve().parent / "campaigns"  # the prepared campaigns, e.g. cifar10-gpu.yaml
 SUBMITIT_LOG = "SUBMITIT_LOG_LEVEL"
 
 
@@ -45,11 +47,16 @@ class CampaignSpec(BaseModel):
         "slurm_partition, slurm_account",
     )
 
+    def smoke(self) -> CampaignSpec:
+        """The smoke version a CPU can run (`campaign run --quick`): the quick recipes, on the first of the
+        campaign's seeds (seed 0 where the campaign leaves the seeds to its recipes)."""
+        return self.model_copy(update={"quick": True, "seeds": (self.seeds or [0])[:1]})
+
     def chosen(self) -> list[AnyRecipe]:
         names = list(RECIPES) if self.recipes == "all" else self.recipes
         unknown = [name for name in names if name not in RECIPES]
         if unknown:
-            raise UnknownName("recipe", unknown[0], sorted(RECIPES))
+            raise UnregisteredName("recipe", unknown[0], sorted(RECIPES))
         return [RECIPES[name] for name in names]
 
 
@@ -78,6 +85,11 @@ def plan(spec: CampaignSpec) -> list[Job]:
     return jobs
 
 
+def load_spec(path: Path) -> CampaignSpec:
+    """A campaign file (the prepared ones are in reproduce/campaigns/)."""
+    return CampaignSpec.model_validate(load_yaml_file(path))
+
+
 Progress = Callable[[Job, int, int], None]
 
 
@@ -98,7 +110,13 @@ def run(
             done += 1
             progress(job, done, len(jobs))
     pending = [job for job in jobs if job.metrics is None]
-    if spec.executor == "local":
+    if spec.executor == "local" and options.parallel > 1:
+        for seeds in _by_recipe(pending):
+            _run_here_together(seeds, options)
+            for job in seeds:
+                done += 1
+                progress(job, done, len(jobs))
+    elif spec.executor == "local":
         for job in pending:
             _run_here(job, options)
             done += 1
@@ -106,6 +124,31 @@ def run(
     elif pending:
         _run_submitit(spec, pending, replace(options, progress=False), logs, progress, done, len(jobs), poll_s)
     return jobs
+
+
+def _by_recipe(jobs: list[Job]) -> list[list[Job]]:
+    groups: dict[str, list[Job]] = {}
+    for job in jobs:
+        groups.setdefault(job.recipe.name, []).append(job)
+    return list(groups.values())
+
+
+def _run_here_together(jobs: list[Job], options: RunOptions) -> None:
+    """One recipe's pending seeds in one pass, `options.parallel` of them at once on this machine's device
+    (--parallel-seeds: a GPU that one small network leaves mostly idle trains several seeds in the time of one)."""
+    started = time.perf_counter()
+    try:
+        results = execute_many([job.config for job in jobs], options, jobs[0].recipe.command)
+    except Exception as exc:  # one pass: its error is every seed's; the other recipes still run
+        for job in jobs:
+            job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
+    else:
+        for job, metrics in zip(jobs, results, strict=True):
+            job.metrics, job.status = metrics, "finished"
+    together = min(options.parallel, len(jobs))
+    for job in jobs:
+        job.where = f"here, {together} at once" if together > 1 else "here"
+        job.seconds = time.perf_counter() - started
 
 
 def _run_here(job: Job, options: RunOptions) -> None:

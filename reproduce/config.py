@@ -9,20 +9,23 @@ Three identities:
 
 from __future__ import annotations
 
-import hashlib
-import json
-from typing import Annotated, Any, Union
+from typing import TYPE_CHECKING, Annotated, Any, Union
 
 from pydantic import Field, ValidationInfo, field_validator
 
 from reproduce.datasets import DataOptions, split_name
 from reproduce.hparams import Frozen, TrainingConfig
+from reproduce.identity import sha256, shared
 from reproduce.methods import METHODS
+from reproduce.methods.base import MethodConfig
 
-MethodConfigUnion = Annotated[
-    Union[tuple(cls.config_class for _, cls in METHODS.items())],  # type: ignore[misc]  # noqa: UP007
-    Field(discriminator="method"),
-]
+if TYPE_CHECKING:  # the registered method configs, told apart by `method` when validated
+    MethodConfigUnion = MethodConfig
+else:
+    MethodConfigUnion = Annotated[
+        Union[tuple(cls.config_class for _, cls in METHODS.items())],  # noqa: UP007
+        Field(discriminator="method"),
+    ]
 
 
 class RunConfig(Frozen):
@@ -74,12 +77,8 @@ class RunConfig(Frozen):
         return self.model_dump(mode="json", exclude_defaults=True)
 
 
-def canonical_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-
-
-def sha256(data: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(data).encode()).hexdigest()
+SEEDS_SHARE = ("seed",)  # the runs of one atlas row differ only in their seed
+DENSE_SHARES = ("method", "sparsity")  # the dense training is the same whatever is pruned from it, and how
 
 
 def run_hash(config: RunConfig) -> str:
@@ -87,14 +86,11 @@ def run_hash(config: RunConfig) -> str:
 
 
 def group_hash(config: RunConfig) -> str:
-    ident = config.identity()
-    ident.pop("seed", None)
-    return sha256(ident)
+    return sha256(shared(config.identity(), SEEDS_SHARE))
 
 
 def dense_identity(config: RunConfig) -> dict[str, Any]:
-    ident = config.identity()
-    return {k: ident[k] for k in ("arch", "arch_options", "dataset", "data", "training", "seed") if k in ident}
+    return shared(config.identity(), DENSE_SHARES)
 
 
 def dense_hash(config: RunConfig) -> str:

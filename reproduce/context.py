@@ -23,13 +23,15 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from pruneatlas import paths
 from pruneatlas.atomic import remove_orphaned_temps
 from reproduce.data import Batch, DataBundle
 from reproduce.hparams import Phase, TrainingConfig
+from reproduce.identity import sha256, shared
 from reproduce.masks import Masks
-from reproduce.runs import RunDir, default_runs_dir, load_torch, save_torch
+from reproduce.runs import RunDir, load_torch, save_torch
 from reproduce.structured import ChannelPruner
-from reproduce.training import EpochStats, Speed, StepHook, evaluate, make_optimizer, set_lr, train_epoch
+from reproduce.training import EpochOptions, EpochStats, Speed, StepHook, evaluate, make_optimizer, set_lr, train_epoch
 
 Fault = Callable[[str, int, int], None]
 
@@ -44,7 +46,7 @@ def derive_seed(seed: int, *names: object) -> int:
 class RunOptions:
     """How and where to run: none of it changes the result, so none of it is in the config hash."""
 
-    runs_dir: Path = field(default_factory=default_runs_dir)
+    runs_dir: Path = field(default_factory=paths.runs_dir)
     data_root: Path | None = None
     download: bool = True
     device: str = "cpu"
@@ -100,7 +102,6 @@ class Context:
         self.phases: dict[str, PhaseResult] = {}
         self.session_seconds = 0.0  # training time spent in this process (the rest came from checkpoints)
         self.session_cpu_seconds = 0.0  # likewise in CPU seconds
-        self.init_state = copy.deepcopy(model.state_dict())
 
     # ---- small services -------------------------------------------------------------------------------
     def generator(self, *names: object) -> torch.Generator:
@@ -138,16 +139,7 @@ class Context:
         """A folder shared by every run whose config differs from this one only in the `drop` keys (dotted,
         e.g. "method.ticket_control"): work they have in common, such as the pruning rounds that find one
         ticket for several controls, is done once and then loaded, as the dense phase is."""
-        from reproduce.config import sha256
-
-        ident = copy.deepcopy(self.identity)
-        for key in drop:
-            *parents, leaf = key.split(".")
-            node = ident
-            for part in parents:
-                node = node.get(part, {})
-            node.pop(leaf, None)
-        return RunDir(self.options.runs_dir / f"_{purpose}" / sha256(ident)[:16])
+        return RunDir(self.options.runs_dir / f"_{purpose}" / sha256(shared(self.identity, drop))[:16])
 
     def channel_pruner(self) -> ChannelPruner:
         return ChannelPruner(self.model, self.roots(self.model), self.example_input())
@@ -310,10 +302,7 @@ class Context:
         """One epoch of `phase` with its lr and seeds: training and replaying must draw the same batches."""
         set_lr(optimizer, schedule.lr_at(epoch))
         torch.manual_seed(derive_seed(self.seed, phase, epoch, "torch"))
-        return train_epoch(
-            self.model,
-            self.data.train,
-            optimizer,
+        options = EpochOptions(
             batch_size=self.training.batch_size,
             generator=self.generator(phase, epoch),
             device=self.device,
@@ -325,6 +314,7 @@ class Context:
             forward=self.forward,
             **how,
         )
+        return train_epoch(self.model, self.data.train, optimizer, options)
 
     def _save(self, path: Path, optimizer: torch.optim.Optimizer, epoch: int, done: bool, result: PhaseResult) -> None:
         save_torch(

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from pruneatlas import paths
 from pruneatlas.models import CostClaim
-from reproduce.config import sha256
+from reproduce.identity import sha256
 from reproduce.recipes.cost import CostRecipe, Metrics
-from reproduce.rows import RowError, camel, folder_lock, merge_into
+from reproduce.rerun_rows import RowError, camel, folder_lock, merge_into
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,7 @@ def _notes(recipe: CostRecipe, pairs: Sequence[Pair], linked: str | None, quick_
     ]
     if quick_note is not None:
         return " ".join([*parts, quick_note])
-    parts.append(f'Recipe {recipe.name}: re-runs "{recipe.claim}" ({recipe.source}).')
-    if recipe.target and not linked:
-        parts.append(f"Target row: {recipe.target} (not in the atlas yet).")
+    parts.append(recipe.cites(linked is not None))
     if recipe.deviations:
         parts.append(f"Deviations: {recipe.deviations}")
     return " ".join(parts)

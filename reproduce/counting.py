@@ -37,13 +37,21 @@ class Counts:
         return asdict(self)
 
 
+def weight_of(layer: nn.Module, name: str = "weight") -> torch.Tensor:
+    """A layer's parameter as a tensor: nn.Module's attribute lookup is typed `Tensor | Module`."""
+    value = getattr(layer, name)
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{type(layer).__name__}.{name} is not a tensor")
+    return value
+
+
 def prunable_weights(model: nn.Module) -> list[tuple[str, nn.Parameter]]:
     """The weights unstructured methods mask: every conv and linear weight, classifier included (the
     choice of Mikler's and open_lth's global pruning; biases and BN stay dense)."""
-    out = []
+    out: list[tuple[str, nn.Parameter]] = []
     for name, module in model.named_modules():
         if isinstance(module, nn.Conv1d | nn.Conv2d | nn.Conv3d | nn.Linear):
-            out.append((f"{name}.weight" if name else "weight", module.weight))
+            out.append((f"{name}.weight" if name else "weight", module.get_parameter("weight")))
     return out
 
 
@@ -62,7 +70,7 @@ def count(model: nn.Module, input_shape: Sequence[int], device: torch.device | s
 
     def hook(module: nn.Module, _inputs: object, output: torch.Tensor) -> None:
         macs = _layer_macs(module, output)
-        weight = module.weight  # type: ignore[union-attr]
+        weight = weight_of(module)
         density = float(torch.count_nonzero(weight)) / weight.numel()
         records.append((macs, density))
 

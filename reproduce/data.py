@@ -101,11 +101,11 @@ class TensorSplit:
 class LoaderSplit:
     """A torch Dataset (e.g. an ImageFolder too big for memory) served by a DataLoader in seeded order."""
 
-    dataset: torch.utils.data.Dataset  # type: ignore[type-arg]
+    dataset: torch.utils.data.Dataset[tuple[torch.Tensor, int]]
     workers: int = 0
 
     def __len__(self) -> int:
-        return len(self.dataset)  # type: ignore[arg-type]
+        return len(self.dataset)  # type: ignore[arg-type]  # torch's Dataset declares no __len__; ours all have one
 
     def num_batches(self, batch_size: int) -> int:
         return -(-len(self) // batch_size)

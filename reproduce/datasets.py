@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,19 +48,14 @@ class DatasetSpec:
 DATASETS: Registry[DatasetSpec] = Registry("dataset")
 
 
-def default_root() -> Path:
-    env = os.environ.get("PRUNEATLAS_DATA_ROOT")
-    return Path(env) if env else paths.cache_dir() / "datasets"
-
-
 def _candidate_roots(root: Path | None, marker: str) -> Path:
     """--data-root wins; else a folder that already has `marker`; else the writable cache (for download)."""
     if root is not None:
         return root
-    for candidate in (paths.SHARED / "datasets", default_root()):
+    for candidate in (paths.SHARED_DATASETS, paths.datasets_dir()):
         if (candidate / marker).exists():
             return candidate
-    return default_root()
+    return paths.datasets_dir()
 
 
 def subset_indices(total: int, n: int | None) -> torch.Tensor | None:
@@ -105,7 +99,7 @@ def tensor_bundle(
         train=TensorSplit(xtr, ytr.long(), mean, std, augment, scale),
         test=TensorSplit(xte, yte.long(), mean, std, "none", scale),
         num_classes=classes,
-        input_shape=tuple(xtr.shape[1:]),  # type: ignore[arg-type]
+        input_shape=(xtr.shape[1], xtr.shape[2], xtr.shape[3]),
         atlas_id=atlas_id,
         note=note,
     )
@@ -132,7 +126,9 @@ def _digits(options: DataOptions, _root: Path | None, _download: bool) -> DataBu
     )
 
 
-def _torchvision(cls_name: str, name: str, atlas_id: str, classes: int, folder: str, augment: bool):  # type: ignore[no-untyped-def]
+def _torchvision(
+    cls_name: str, name: str, atlas_id: str, classes: int, folder: str, augment: bool
+) -> Callable[[DataOptions, Path | None, bool], DataBundle]:
     def load(options: DataOptions, root: Path | None, download: bool) -> DataBundle:
         import torchvision
 
@@ -159,7 +155,7 @@ def _cifar10_jpeg(options: DataOptions, root: Path | None, _download: bool) -> D
     if cache.exists():
         tensors = torch.load(cache)
         return tensor_bundle("cifar10-jpeg", "cifar10-jpeg", tensors["train"], tensors["test"], 10, options, True)
-    tarball = (root or paths.SHARED / "datasets") / "cifar10-jpeg.tar.gz"
+    tarball = (root or paths.SHARED_DATASETS) / "cifar10-jpeg.tar.gz"
     if not tarball.exists():
         raise FileNotFoundError(f"{tarball} not found: cifar10-jpeg is only the local JPEG copy")
     found = _jpeg_files(tarball)
@@ -193,7 +189,10 @@ def _jpeg_files(tarball: Path) -> dict[str, list[tuple[str, str, bytes]]]:
         for member in archive:
             if member.name.endswith(".jpg"):
                 path = Path(member.name)
-                found[path.parts[-3]].append((path.parent.name, path.name, archive.extractfile(member).read()))  # type: ignore[union-attr]
+                content = archive.extractfile(member)
+                if content is None:
+                    raise ValueError(f"{tarball}: {member.name} is not a regular file")
+                found[path.parts[-3]].append((path.parent.name, path.name, content.read()))
     for items in found.values():
         items.sort(key=lambda item: (item[0], item[1]))
     return found
@@ -230,10 +229,10 @@ def _imagefolder(options: DataOptions, _root: Path | None, _download: bool) -> D
     train = torchvision.datasets.ImageFolder(str(base / "train"), T.Compose([train_tf, T.ToTensor(), norm]))
     test = torchvision.datasets.ImageFolder(str(test_dir), T.Compose([test_tf, T.ToTensor(), norm]))
     if (idx := subset_indices(len(train), options.train_subset)) is not None:
-        train = torch.utils.data.Subset(train, idx.tolist())  # type: ignore[assignment]
+        train = torch.utils.data.Subset(train, idx.tolist())
     if (idx := subset_indices(len(test), options.test_subset)) is not None:
-        test = torch.utils.data.Subset(test, idx.tolist())  # type: ignore[assignment]
-    classes = len(train.classes) if hasattr(train, "classes") else len(train.dataset.classes)  # type: ignore[attr-defined]
+        test = torch.utils.data.Subset(test, idx.tolist())
+    classes = len(train.classes) if hasattr(train, "classes") else len(train.dataset.classes)
     return DataBundle(
         f"imagefolder:{base}", LoaderSplit(train), LoaderSplit(test), classes, (3, size, size), options.atlas_id
     )

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Train the cifar10-gpu campaign (reproduce/recipes/cifar.py) on the device machine, and bring the run folders
+# Train the cifar10-gpu campaign (reproduce/campaigns/cifar10-gpu.yaml) on the device machine, and bring the run folders
 # back under $OUT. The machine has PyTorch and torchvision but none of our other dependencies and no network:
 # they travel as wheels in .device/whl, the JPEG CIFAR-10 in .device/data (reproduce/README.md, "A CIFAR-10
 # campaign on one GPU lease", says how to prepare both). Rows are written on the development machine, from
@@ -38,7 +38,7 @@ export CUBLAS_WORKSPACE_CONFIG=:4096:8  # deterministic cuBLAS under torch.use_d
   [ "$DEVICE" = cpu ] || timeout 90 "$PY" bench/bench_gpu_training.py --rounds 2
   started=$(date +%s)
   # shellcheck disable=SC2086  # EXTRA is a list of words
-  timeout "$BUDGET" "$PY" -m reproduce.cli recipes run-group cifar10-gpu --device "$DEVICE" --amp --channels-last \
+  timeout "$BUDGET" "$PY" -m reproduce.commands campaign run reproduce/campaigns/cifar10-gpu.yaml --device "$DEVICE" --amp --channels-last \
     --parallel-seeds 3 --no-row --no-download --data-root .device/data --runs-dir "$RUNS" -q $EXTRA
   echo "campaign exit $? after $(($(date +%s) - started)) s"
 } 2>&1 | tee "$OUT/campaign.log"

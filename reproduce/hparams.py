@@ -38,15 +38,6 @@ class TrainingConfig(Frozen):
         "lottery-ticket, SNIP and Mikler papers used) with zero biases",
     )
 
-    @property
-    def final_lr(self) -> float:
-        """The lr at the end of the schedule: where fine-tuning continues (Tessier et al.'s Han baseline)."""
-        if self.schedule == "step":
-            return self.lr * self.gamma ** len([m for m in self.milestones if m < 1.0])
-        if self.schedule == "cosine":
-            return 0.0
-        return self.lr
-
 
 class Phase(Frozen):
     """One stretch of training: how many epochs, from which lr, under which schedule."""

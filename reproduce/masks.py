@@ -26,16 +26,11 @@ class Masks:
 
     def _bind(self, model: nn.Module) -> None:
         params = dict(model.named_parameters())
-        self._weights = [params[n] for n in self.names]
+        self._weights: list[torch.Tensor] = [params[n] for n in self.names]
         self._masks = [self.tensors[n] for n in self.names]
 
-    def bind(self, model: nn.Module) -> Masks:
-        """Point at `model`'s weights (after the model object was replaced or reloaded)."""
-        self._bind(model)
-        return self
-
     @property
-    def weights(self) -> list[torch.nn.Parameter]:
+    def weights(self) -> list[torch.Tensor]:
         return list(self._weights)
 
     @torch.no_grad()
@@ -115,7 +110,7 @@ def choose_masks(
 ) -> dict[str, torch.Tensor]:
     if isinstance(sparsity, dict) and scope != "layerwise":
         raise ValueError("per-layer sparsities need scope 'layerwise'")
-    if scope == "global":
+    if scope == "global" and not isinstance(sparsity, dict):
         return global_masks(scores, sparsity, current)
     if scope == "layerwise":
         return layerwise_masks(scores, sparsity, current)

@@ -13,25 +13,23 @@ from pathlib import Path
 from typing import Any
 
 from pruneatlas import paths
-from pruneatlas.safe_yaml import load_yaml_file
+from pruneatlas.targets import UnknownTarget, target_claim
 from reproduce.config import RunConfig, group_hash
-from reproduce.recipes import Recipe
+from reproduce.recipes.base import Recipe
 from reproduce.recipes.cost import CostRecipe
 
 AnyRecipe = Recipe | CostRecipe
 
 
 def in_atlas(target: str | None) -> bool:
-    """Whether `target` ("<PaperKey>/<id>") names a published result or cost claim in data/papers."""
+    """Whether `target` ("<PaperKey>/<id>") names a published result or cost claim in the atlas."""
     if not target:
         return False
-    key, _, rid = target.partition("/")
-    path = paths.PAPERS / f"{key}.yaml"
-    if not path.exists():
+    try:
+        target_claim(target)
+    except UnknownTarget:
         return False
-    raw = load_yaml_file(path)
-    entries = [*raw.get("results", []), *raw.get("cost_claims", [])]
-    return any(isinstance(r, dict) and r.get("id") == rid for r in entries)
+    return True
 
 
 def seeded_configs(recipe: AnyRecipe, quick: bool, seeds: Sequence[int] = ()) -> list[RunConfig]:
@@ -61,17 +59,14 @@ def quick_note(recipe: AnyRecipe) -> str:
     )
     note = f"Quick variant of recipe {recipe.name}, a smoke run that re-runs no published claim. What ran differs "
     note += f"from the recipe in: {changes}." if changes else "from the recipe in nothing."
-    note += f' The recipe itself re-runs "{recipe.claim}" ({recipe.source})'
-    note += f" against {recipe.target}." if recipe.target else "."
+    note += f" The recipe itself re-runs {recipe.target}." if recipe.target else ""
     if recipe.deviations:
         note += f" The recipe's own deviations from the paper: {recipe.deviations}"
     return note
 
 
 def _accuracy_note(recipe: Recipe, linked: str | None) -> str:
-    note = f'Recipe {recipe.name}: re-runs "{recipe.claim}" ({recipe.source}).'
-    if recipe.target and not linked:
-        note += f" Target row: {recipe.target} (not in the atlas yet)."
+    note = recipe.cites(linked is not None)
     if recipe.deviations:
         note += f" Deviations: {recipe.deviations}"
     return note
@@ -81,8 +76,8 @@ def write_recipe_rows(
     recipe: AnyRecipe, quick: bool, results: list[dict[str, Any]], out_dir: Path | None, runs_dir: Path | None
 ) -> list[str]:
     """Write the recipe's row from its finished runs (in `seeded_configs` order); returns what to tell the user.
-    Raises reproduce.rows.RowError when the row does not validate (nothing is kept then)."""
-    from reproduce.rows import write_rows
+    Raises reproduce.rerun_rows.RowError when the row does not validate (nothing is kept then)."""
+    from reproduce.rerun_rows import write_rows
 
     told = []
     if quick and out_dir is None:

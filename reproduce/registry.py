@@ -7,13 +7,13 @@ registering twice under one name is a bug we want to hear about at import time.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
 
-class UnknownName(KeyError):
+class UnregisteredName(KeyError):
     """A name that is not registered; the message lists the valid names and the nearest ones."""
 
     def __init__(self, kind: str, name: str, valid: list[str]) -> None:
@@ -39,21 +39,11 @@ class Registry(Generic[T]):
         self._entries[name] = entry
         return entry
 
-    def decorator(self, name: str) -> Callable[[T], T]:
-        def wrap(entry: T) -> T:
-            return self.register(name, entry)
-
-        return wrap
-
-    def unregister(self, name: str) -> None:
-        """For tests that register a throw-away entry."""
-        self._entries.pop(name, None)
-
     def get(self, name: str) -> T:
         try:
             return self._entries[name]
         except KeyError:
-            raise UnknownName(self.kind, name, self.names()) from None
+            raise UnregisteredName(self.kind, name, self.names()) from None
 
     def names(self) -> list[str]:
         return sorted(self._entries)

@@ -21,12 +21,7 @@ from typing import Any
 
 import torch
 
-from pruneatlas import paths
 from pruneatlas.atomic import atomic_write_bytes, atomic_write_text
-
-
-def default_runs_dir() -> Path:
-    return paths.runs_dir()
 
 
 def safe_name(text: str) -> str:

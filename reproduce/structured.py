@@ -8,20 +8,26 @@ residual addition is ever asked to lose channels on one branch only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import torch
 import torch_pruning as tp
 from torch import nn
 
+from reproduce.counting import weight_of
+
 
 def out_channels(layer: nn.Module) -> int:
-    return layer.out_channels if isinstance(layer, nn.Conv2d) else layer.out_features  # type: ignore[return-value]
+    if isinstance(layer, nn.Conv2d):
+        return layer.out_channels
+    if isinstance(layer, nn.Linear):
+        return layer.out_features
+    raise TypeError(f"{type(layer).__name__} has no output channels to prune")
 
 
 def filter_matrix(layer: nn.Module) -> torch.Tensor:
     """One row per output channel: the flattened filter (conv) or weight row (linear)."""
-    return layer.weight.detach().flatten(1)  # type: ignore[union-attr]
+    return weight_of(layer).detach().flatten(1)
 
 
 class ChannelPruner:
@@ -44,6 +50,14 @@ class ChannelPruner:
                 return module
         return None
 
+    def root_batchnorms(self) -> list[nn.BatchNorm2d | nn.BatchNorm1d]:
+        """The batch norm of every root, in order (slimming and SWD score their gammas)."""
+        found = [self.batchnorm_of(layer) for layer in self.roots]
+        missing = [layer for layer, bn in zip(self.roots, found, strict=True) if bn is None]
+        if missing:
+            raise ValueError(f"no batch norm follows {missing[0]}")
+        return [bn for bn in found if bn is not None]
+
     def params_removed(self, layer: nn.Module, idx: int) -> int:
         """Parameters that disappear with one channel of `layer` alone (filter, BN, next layer's inputs)."""
         total = 0
@@ -60,7 +74,7 @@ class ChannelPruner:
                 total += module.weight[0].numel() + (1 if module.bias is not None else 0)
         return total
 
-    def remove(self, plan: dict[nn.Module, Sequence[int]]) -> None:
+    def remove(self, plan: Mapping[nn.Module, Sequence[int]]) -> None:
         """Remove the given output channels of each root layer (at least one channel always stays)."""
         for layer, idxs in plan.items():
             idxs = sorted(set(int(i) for i in idxs))

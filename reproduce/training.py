@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
@@ -50,6 +50,7 @@ class Speed:
         parameters; the caller keeps `model` for state dicts, masks and structural pruning."""
         if self.channels_last:
             model.to(memory_format=torch.channels_last)
+        # torch.compile's stub returns a bare callable; given a module it returns an OptimizedModule (a Module)
         return torch.compile(model) if self.compile else model  # type: ignore[return-value]
 
     def inputs(self, batches: Iterator[Batch]) -> Iterator[Batch]:
@@ -83,60 +84,62 @@ def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
         group["lr"] = lr
 
 
-def train_epoch(
-    model: nn.Module,
-    split: Split,
-    optimizer: torch.optim.Optimizer,
-    *,
-    batch_size: int,
-    generator: torch.Generator,
-    device: torch.device,
-    masks: Masks | None = None,
-    extra_loss: Callable[[nn.Module], torch.Tensor] | None = None,
-    after_backward: StepHook | None = None,
-    first_step: int = 0,
-    max_steps: int | None = None,
-    on_step: StepHook | None = None,
-    progress: Callable[[int], None] | None = None,
-    where: str = "",
-    speed: Speed = Speed(),
-    forward: nn.Module | None = None,
-) -> EpochStats:
-    """One pass over `split`. `first_step` numbers the steps within the phase (for step-indexed schedules
-    such as SWD's coefficient); `max_steps` stops early (to recompute a rewinding snapshot). `forward` is
-    what computes the outputs (a compiled wrapper of `model`; default `model`)."""
+@dataclass(frozen=True)
+class EpochOptions:
+    """How one epoch runs, beyond the model, data and optimizer: its batches, the hooks a method adds, where it
+    stops. `first_step` numbers the steps within the phase (for step-indexed schedules such as SWD's
+    coefficient); `max_steps` stops early (to recompute a rewinding snapshot); `forward` is what computes the
+    outputs (a compiled wrapper of the model; default the model itself)."""
+
+    batch_size: int
+    generator: torch.Generator
+    device: torch.device
+    masks: Masks | None = None
+    extra_loss: Callable[[nn.Module], torch.Tensor] | None = None
+    after_backward: StepHook | None = None
+    first_step: int = 0
+    max_steps: int | None = None
+    on_step: StepHook | None = None
+    progress: Callable[[int], None] | None = None
+    where: str = ""
+    speed: Speed = field(default_factory=Speed)
+    forward: nn.Module | None = None
+
+
+def train_epoch(model: nn.Module, split: Split, optimizer: torch.optim.Optimizer, how: EpochOptions) -> EpochStats:
+    """One pass over `split`."""
     model.train()
-    forward = model if forward is None else forward
-    total = torch.zeros((), device=device)
+    forward = model if how.forward is None else how.forward
+    total = torch.zeros((), device=how.device)
     steps = 0
     pending = 0
-    for xb, yb in speed.inputs(split.batches(batch_size, generator, device)):
-        if max_steps is not None and steps >= max_steps:
+    for xb, yb in how.speed.inputs(split.batches(how.batch_size, how.generator, how.device)):
+        if how.max_steps is not None and steps >= how.max_steps:
             break
-        with speed.autocast(device):
+        with how.speed.autocast(how.device):
             loss = F.cross_entropy(forward(xb), yb)
-        if extra_loss is not None:
-            loss = loss + extra_loss(model)
+        if how.extra_loss is not None:
+            loss = loss + how.extra_loss(model)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        if after_backward is not None:
-            after_backward(first_step + steps)
+        if how.after_backward is not None:
+            how.after_backward(how.first_step + steps)
         optimizer.step()
-        if masks is not None:
-            masks.apply()
+        if how.masks is not None:
+            how.masks.apply()
         total += loss.detach()
         steps += 1
         pending += 1
         if steps % CHECK_EVERY == 0:
-            _check(total, where, first_step + steps)
-        if on_step is not None:
-            on_step(first_step + steps)
-        if progress is not None and pending >= 8:
-            progress(pending)
+            _check(total, how.where, how.first_step + steps)
+        if how.on_step is not None:
+            how.on_step(how.first_step + steps)
+        if how.progress is not None and pending >= 8:
+            how.progress(pending)
             pending = 0
-    if progress is not None and pending:
-        progress(pending)
-    value = _check(total, where, first_step + steps)
+    if how.progress is not None and pending:
+        how.progress(pending)
+    value = _check(total, how.where, how.first_step + steps)
     return EpochStats(loss=value / max(steps, 1), steps=steps)
 
 

@@ -41,7 +41,7 @@ for _cls in (
     METHODS.register(_cls.name, _cls)
 
 
-def make_method(config: MethodConfig) -> Method:  # type: ignore[type-arg]
+def make_method(config: MethodConfig) -> Method:
     return METHODS.get(config.method)(config)
 
 

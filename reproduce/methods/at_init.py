@@ -13,6 +13,8 @@ dense from the same initialisation.
 from __future__ import annotations
 
 import copy
+import functools
+import operator
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 import torch
@@ -22,7 +24,7 @@ from torch import nn
 
 from reproduce.hparams import Phase
 from reproduce.methods.base import Method, MethodConfig
-from reproduce.methods.common import mask_by
+from reproduce.methods.common import grad_of, mask_by
 
 if TYPE_CHECKING:
     from reproduce.context import Context
@@ -41,7 +43,7 @@ def snip_scores(
     model.zero_grad(set_to_none=True)
     for x, y in batches:
         F.cross_entropy(model(x), y).backward()
-    scores = {n: (w.detach() * w.grad).abs() for n, w in zip(names, weights, strict=True)}
+    scores = {n: (w.detach() * grad_of(w)).abs() for n, w in zip(names, weights, strict=True)}
     model.zero_grad(set_to_none=True)
     return scores
 
@@ -61,7 +63,7 @@ def synflow_scores(
     net.zero_grad(set_to_none=True)
     device = weights[0].device
     net(torch.ones(1, *input_shape, dtype=torch.float64, device=device)).sum().backward()
-    return {n: (w.detach() * w.grad).abs().float() for n, w in zip(names, weights, strict=True)}
+    return {n: (w.detach() * grad_of(w)).abs().float() for n, w in zip(names, weights, strict=True)}
 
 
 def grasp_scores(
@@ -77,13 +79,13 @@ def grasp_scores(
     hg = [torch.zeros_like(w) for w in weights]
     for x, y in batches:
         g = torch.autograd.grad(F.cross_entropy(model(x) / temperature, y), weights, create_graph=True)
-        z = sum((a * b).sum() for a, b in zip(g, grads, strict=True))
+        z = functools.reduce(operator.add, ((a * b).sum() for a, b in zip(g, grads, strict=True)))
         hg = [a + b for a, b in zip(hg, torch.autograd.grad(z, weights), strict=True)]
     return {n: (w.detach() * h).float() for n, w, h in zip(names, weights, hg, strict=True)}
 
 
-class _AtInit(Method):  # type: ignore[type-arg]
-    schedule: ClassVar[str] = "at_init"
+class _AtInit(Method):
+    fixed_schedule: ClassVar[str] = "at_init"
     fixed_scope = "global"
 
     def prune(self, ctx: Context, sparsity: float) -> None:

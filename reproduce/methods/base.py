@@ -33,15 +33,18 @@ class Method(ABC, Generic[C]):
     config_class: ClassVar[type[MethodConfig]]
     summary: ClassVar[str]
     atlas_method: ClassVar[str]  # id in schema/methods.yaml
-    method_paper: ClassVar[str | None] = None  # key of the proposing paper, when the atlas has one
     granularity: ClassVar[str] = "weight"
-    schedule: ClassVar[str] = "one_shot"
+    fixed_schedule: ClassVar[str] = "one_shot"
     target_kind: ClassVar[TargetKind] = "weights"
-    needs_batchnorm: ClassVar[bool] = False
     fixed_scope: ClassVar[str | None] = None  # the scope of a method whose config has no `scope` field
 
     def __init__(self, config: C) -> None:
         self.config = config
+
+    @property
+    def schedule(self) -> str:
+        """The atlas `schedule` of this method's rows (a method whose config decides it overrides this)."""
+        return self.fixed_schedule
 
     @property
     def scope(self) -> str | None:

@@ -27,6 +27,13 @@ class FinetunedConfig(MethodConfig):
     finetune_lr: float | None = FinetuneLr
 
 
+def grad_of(weight: torch.Tensor) -> torch.Tensor:
+    """The gradient a backward pass just left on `weight` (every scored weight takes part in the loss)."""
+    if weight.grad is None:
+        raise ValueError("a scored weight received no gradient")
+    return weight.grad
+
+
 def finetune(ctx: Context, phase: str, epochs: int | None, lr: float | None) -> PhaseResult:
     training = ctx.training
     return ctx.train(phase, Phase.constant(training.epochs if epochs is None else epochs, lr or training.lr / 10))

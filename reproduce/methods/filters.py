@@ -35,7 +35,7 @@ def geometric_median_distance(layer: nn.Module, _pruner: ChannelPruner | None = 
     return torch.cdist(filters, filters).sum(1)
 
 
-class _FilterMethod(Method):  # type: ignore[type-arg]
+class _FilterMethod(Method):
     granularity: ClassVar[str] = "filter"
     target_kind = "channels"
     fixed_scope = "layerwise"

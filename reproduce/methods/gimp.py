@@ -92,7 +92,7 @@ class LotteryTicket(Method[LotteryTicketConfig]):
     config_class = LotteryTicketConfig
     summary = "iterative magnitude pruning with weight rewinding (to init or an early step), full retraining"
     atlas_method = "lottery-ticket"
-    schedule: ClassVar[str] = "iterative"
+    fixed_schedule: ClassVar[str] = "iterative"
 
     def label(self) -> str:
         cfg = self.config
@@ -137,10 +137,9 @@ class LRRewinding(Method[LRRewindingConfig]):
     config_class = LRRewindingConfig
     summary = "learning-rate rewinding: keep the trained weights, retrain with the whole lr schedule"
     atlas_method = "lr-rewinding"
-    method_paper = None
 
     @property
-    def schedule(self) -> str:  # type: ignore[override]
+    def schedule(self) -> str:
         return "one_shot" if self.config.per_round is None else "iterative"
 
     def label(self) -> str:
@@ -168,7 +167,7 @@ class SGimp(Method[SGimpConfig]):
     config_class = SGimpConfig
     summary = "stable generalised IMP (Mikler 2021): rewind weights by X % of the last cycle, restart the lr"
     atlas_method = "sgimp"
-    schedule: ClassVar[str] = "iterative"
+    fixed_schedule: ClassVar[str] = "iterative"
 
     def label(self) -> str:
         return f"sGIMP (rewind {self.config.rewind_percent:g}%, {self.config.per_round:.0%}/round, {self.config.scope})"

@@ -25,7 +25,7 @@ from torch import nn
 
 from reproduce.hparams import Phase
 from reproduce.methods.base import Method, MethodConfig
-from reproduce.methods.common import mask_by_magnitude
+from reproduce.methods.common import grad_of, mask_by_magnitude
 
 if TYPE_CHECKING:
     from reproduce.context import Context
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 
 def gradient_flow(
-    model: nn.Module, weights: list[nn.Parameter], masks: list[torch.Tensor] | None, batches: list[Batch]
+    model: nn.Module, weights: list[torch.Tensor], masks: list[torch.Tensor] | None, batches: list[Batch]
 ) -> torch.Tensor:
     was = model.training
     model.eval()
@@ -42,8 +42,8 @@ def gradient_flow(
         model.zero_grad(set_to_none=True)
         F.cross_entropy(model(x), y).backward()
         for i, w in enumerate(weights):
-            g = w.grad if masks is None else w.grad * masks[i]  # type: ignore[operator]
-            norms[i] += float(g.norm())  # type: ignore[union-attr]
+            g = grad_of(w) if masks is None else grad_of(w) * masks[i]
+            norms[i] += float(g.norm())
     model.zero_grad(set_to_none=True)
     model.train(was)
     return norms / len(batches)
@@ -115,7 +115,7 @@ class InCoP(Method[InCoPConfig]):
     config_class = InCoPConfig
     summary = "InCoP: IMP whose retraining stops once the gradient or information flow is back near the dense one"
     atlas_method = "incop"
-    schedule: ClassVar[str] = "iterative"
+    fixed_schedule: ClassVar[str] = "iterative"
 
     def label(self) -> str:
         c = self.config

@@ -82,7 +82,7 @@ class IterativeMagnitude(Method[IterativeMagnitudeConfig]):
     config_class = IterativeMagnitudeConfig
     summary = "Han et al.'s iterative prune-and-retrain (n steps to the target, fine-tuning after each)"
     atlas_method = "magnitude"
-    schedule: ClassVar[str] = "iterative"
+    fixed_schedule: ClassVar[str] = "iterative"
 
     def label(self) -> str:
         per_layer = ", per-layer targets" if self.config.layer_sparsity is not None else ""

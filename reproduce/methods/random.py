@@ -9,6 +9,7 @@ import torch
 
 from reproduce.methods.base import Method
 from reproduce.methods.common import FinetunedConfig, finetune, mask_by, remove_lowest_per_layer
+from reproduce.structured import out_channels
 
 if TYPE_CHECKING:
     from reproduce.context import Context
@@ -52,8 +53,6 @@ class RandomFilters(Method[RandomFilterConfig]):
     def run(self, ctx: Context, sparsity: float) -> None:
         ctx.pretrain()
         g = ctx.generator("random-channels")
-        removed = remove_lowest_per_layer(
-            ctx, sparsity, lambda layer, _p: torch.rand(layer.weight.shape[0], generator=g)
-        )
+        removed = remove_lowest_per_layer(ctx, sparsity, lambda layer, _p: torch.rand(out_channels(layer), generator=g))
         ctx.record("removed_channels", removed["removed_channels"])
         finetune(ctx, "finetune", self.config.finetune_epochs, self.config.finetune_lr)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import torch
 from pydantic import Field
 
+from reproduce.counting import weight_of
 from reproduce.hparams import Phase
 from reproduce.methods.base import Method
 from reproduce.methods.common import FinetunedConfig, finetune, require_batchnorm
@@ -57,13 +58,12 @@ class NetworkSlimming(Method[SlimmingConfig]):
     atlas_method = "network-slimming"
     granularity: ClassVar[str] = "channel"
     target_kind = "channels"
-    needs_batchnorm = True
     fixed_scope = "global"
 
     def run(self, ctx: Context, sparsity: float) -> None:
         pruner = require_batchnorm(ctx, self.name)
         ctx.dense_baseline()
-        gammas = [pruner.batchnorm_of(layer).weight for layer in pruner.roots]  # type: ignore[union-attr]
+        gammas = [weight_of(bn) for bn in pruner.root_batchnorms()]
         l1 = self.config.l1
 
         def penalty(_step: int) -> None:
@@ -74,7 +74,7 @@ class NetworkSlimming(Method[SlimmingConfig]):
 
         ctx.train("sparsity-training", Phase.full(ctx.training), after_backward=penalty)
         pruner = ctx.channel_pruner()
-        gammas = [pruner.batchnorm_of(layer).weight.detach() for layer in pruner.roots]  # type: ignore[union-attr]
+        gammas = [weight_of(bn).detach() for bn in pruner.root_batchnorms()]
         chosen = global_lowest_channels(gammas, sparsity)
         pruner.remove(dict(zip(pruner.roots, chosen, strict=True)))
         ctx.record("removed_channels", sum(map(len, chosen)))

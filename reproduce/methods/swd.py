@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import torch
 from pydantic import Field
 
-from reproduce.counting import count, prunable_weights
+from reproduce.counting import count, prunable_weights, weight_of
 from reproduce.hparams import Phase
 from reproduce.methods.base import Method, MethodConfig
 from reproduce.methods.common import mask_by_magnitude, require_batchnorm
@@ -65,7 +65,7 @@ class SWD(Method[SWDConfig]):
     config_class = SWDConfig
     summary = "selective weight decay on the weights that would be pruned, growing a_min -> a_max; no fine-tuning"
     atlas_method = "swd"
-    schedule: ClassVar[str] = "during_training"
+    fixed_schedule: ClassVar[str] = "during_training"
     fixed_scope = "global"
 
     def label(self) -> str:
@@ -101,7 +101,7 @@ class SWDStructuredConfig(MethodConfig):
 
 def lowest_gamma_order(bns: list[torch.nn.Module]) -> list[tuple[int, int]]:
     """All (layer, channel) pairs by ascending |gamma|, never a layer's last channel."""
-    gammas = [bn.weight.detach().abs().cpu() for bn in bns]  # type: ignore[union-attr]
+    gammas = [weight_of(bn).detach().abs().cpu() for bn in bns]
     flat = torch.cat(gammas)
     owner = torch.cat([torch.full((len(g),), i) for i, g in enumerate(gammas)])
     local = torch.cat([torch.arange(len(g)) for g in gammas])
@@ -123,9 +123,8 @@ class SWDStructured(Method[SWDStructuredConfig]):
     )
     atlas_method = "swd"
     granularity: ClassVar[str] = "channel"
-    schedule: ClassVar[str] = "during_training"
+    fixed_schedule: ClassVar[str] = "during_training"
     target_kind = "params"
-    needs_batchnorm = True
     fixed_scope = "global"
 
     def label(self) -> str:
@@ -135,7 +134,7 @@ class SWDStructured(Method[SWDStructuredConfig]):
         cfg = self.config
         pruner = require_batchnorm(ctx, self.name)
         ctx.dense_baseline()
-        bns: list[torch.nn.Module] = [pruner.batchnorm_of(layer) for layer in pruner.roots]  # type: ignore[misc]
+        bns: list[torch.nn.Module] = list(pruner.root_batchnorms())
         budget = sparsity * count(ctx.model, ctx.data.input_shape).params
         costs = [pruner.params_removed(layer, 0) for layer in pruner.roots]
         total = ctx.training.epochs * ctx.data.train.num_batches(ctx.training.batch_size)
@@ -151,10 +150,11 @@ class SWDStructured(Method[SWDStructuredConfig]):
                 spent += costs[layer]
             with torch.no_grad():
                 for bn, chans in zip(bns, picked, strict=True):
-                    if chans and bn.weight.grad is not None:  # type: ignore[union-attr]
-                        idx = torch.tensor(chans, device=bn.weight.device)  # type: ignore[union-attr]
-                        bn.weight.grad[idx] += a * cfg.mu * bn.weight[idx]  # type: ignore[union-attr, index]
-                        bn.bias.grad[idx] += a * cfg.mu * bn.bias[idx]  # type: ignore[union-attr, index]
+                    weight, bias = weight_of(bn), weight_of(bn, "bias")
+                    if chans and weight.grad is not None and bias.grad is not None:
+                        idx = torch.tensor(chans, device=weight.device)
+                        weight.grad[idx] += a * cfg.mu * weight[idx]
+                        bias.grad[idx] += a * cfg.mu * bias[idx]
 
         ctx.train("swd", Phase.full(ctx.training), after_backward=selective_decay)
         ctx.record("top1_before_removal", ctx.evaluate())
@@ -164,7 +164,7 @@ class SWDStructured(Method[SWDStructuredConfig]):
         """Remove the k lowest-|gamma| channels, k the smallest that removes `sparsity` of all parameters."""
         dense = count(ctx.model, ctx.data.input_shape).params
         pruner = ctx.channel_pruner()
-        order = lowest_gamma_order([pruner.batchnorm_of(layer) for layer in pruner.roots])  # type: ignore[misc]
+        order = lowest_gamma_order(list(pruner.root_batchnorms()))
 
         def removed_fraction(k: int) -> float:
             trial = copy.deepcopy(ctx.model)

@@ -83,7 +83,7 @@ class TOM(Method[TOMConfig]):
     config_class = TOMConfig
     summary = "Training Optimal Masks (Mikler 2021): learn Bernoulli mask logits on frozen 10 % weights, then train"
     atlas_method = "tom"
-    schedule: ClassVar[str] = "one_shot"
+    fixed_schedule: ClassVar[str] = "one_shot"
     fixed_scope = "global"
 
     def label(self) -> str:

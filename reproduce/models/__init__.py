@@ -21,7 +21,8 @@ for _spec in [*MLP_SPECS, *LENET_SPECS, *CIFAR_RESNET_SPECS, *VGG_SPECS, *IMAGEN
 
 def build_model(name: str, num_classes: int, input_shape: Shape, options: dict[str, Any] | None = None) -> nn.Module:
     spec = MODELS.get(name)
-    return spec.build(num_classes, tuple(input_shape), spec.parse_options(options))
+    channels, height, width = input_shape
+    return spec.build(num_classes, (channels, height, width), spec.parse_options(options))
 
 
 __all__ = ["MODELS", "ModelSpec", "Shape", "build_model"]

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from pydantic import BaseModel, ConfigDict, Field
 from torch import nn
 
-from reproduce.models.spec import ModelSpec, Shape
+from reproduce.models.spec import Builder, ModelSpec, Shape
 
 
 class ShortcutA(nn.Module):
@@ -83,11 +83,15 @@ class ResNetOptions(BaseModel):
     width: int = Field(16, ge=1, description="Maps in the first stage (16 standard; 64 = 4x wider)")
 
 
-def _resnet_id(depth: int):  # type: ignore[no-untyped-def]
+def _resnet_id(depth: int):
     def atlas(options: ResNetOptions, _shape: Shape, _classes: int) -> str:
         return f"resnet{depth}" if options.width == 16 else f"resnet{depth}-w{options.width}"
 
     return atlas
+
+
+def _builder(depth: int) -> Builder:
+    return lambda c, s, o: CifarResNet(depth, c, s, o.width)
 
 
 CIFAR_RESNET_SPECS = [
@@ -95,7 +99,7 @@ CIFAR_RESNET_SPECS = [
         name=f"resnet{depth}",
         description=f"CIFAR ResNet-{depth} (3 stages, 16-32-64 maps, option-A shortcuts; option width)",
         family="resnet-cifar",
-        build=lambda c, s, o, depth=depth: CifarResNet(depth, c, s, o.width),
+        build=_builder(depth),
         native_input=(3, 32, 32),
         native_classes=10,
         atlas=_resnet_id(depth),

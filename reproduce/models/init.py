@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from torch import nn
 
+from reproduce.counting import weight_of
+
 CONV_LINEAR = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Linear)
 
 
@@ -18,10 +20,11 @@ def initialise(model: nn.Module, scheme: str) -> None:
     layer's own reset_parameters (BN too); the Glorot schemes draw the weights and zero the biases (Keras)."""
     for module in model.modules():
         if scheme == "default":
-            if hasattr(module, "reset_parameters") and next(module.parameters(recurse=False), None) is not None:
-                module.reset_parameters()
+            reset = getattr(module, "reset_parameters", None)
+            if callable(reset) and next(module.parameters(recurse=False), None) is not None:
+                reset()
         elif isinstance(module, CONV_LINEAR):
             draw = {"glorot-uniform": nn.init.xavier_uniform_, "glorot-normal": nn.init.xavier_normal_}[scheme]
-            draw(module.weight)
+            draw(weight_of(module))
             if module.bias is not None:
                 nn.init.zeros_(module.bias)

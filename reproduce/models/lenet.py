@@ -12,7 +12,7 @@ import math
 import torch
 from torch import nn
 
-from reproduce.models.spec import ModelSpec, Shape
+from reproduce.models.spec import Builder, ModelSpec, Shape
 
 
 def _flat(features: nn.Module, shape: Shape) -> int:
@@ -40,7 +40,7 @@ class LeNet5Caffe(nn.Module):
             nn.Linear(500, num_classes),
         )
 
-    def forward(self, x):  # type: ignore[no-untyped-def]
+    def forward(self, x):
         return self.classifier(self.features(x))
 
 
@@ -67,7 +67,7 @@ class LeNet5(nn.Module):
             nn.Linear(84, num_classes),
         )
 
-    def forward(self, x):  # type: ignore[no-untyped-def]
+    def forward(self, x):
         return self.classifier(self.features(x))
 
 
@@ -92,7 +92,7 @@ class LeNet5SWD(nn.Module):
         x = self.stem(x)
         return self.conv3(self.branch_a(x) + self.branch_b(x))
 
-    def forward(self, x):  # type: ignore[no-untyped-def]
+    def forward(self, x):
         return self.classifier(self._trunk(x))
 
 
@@ -124,8 +124,12 @@ class ConvN(nn.Module):
             nn.Linear(256, num_classes),
         )
 
-    def forward(self, x):  # type: ignore[no-untyped-def]
+    def forward(self, x):
         return self.classifier(self.features(x))
+
+
+def _conv_builder(depth: int) -> Builder:
+    return lambda c, s, _o: ConvN(depth, c, s)
 
 
 LENET_SPECS = [
@@ -166,7 +170,7 @@ LENET_SPECS = [
         name=f"conv{depth}",
         description=f"Conv-{depth} of the lottery-ticket paper (CIFAR-10, 3x32x32)",
         family="conv",
-        build=lambda c, s, _o, depth=depth: ConvN(depth, c, s),
+        build=_conv_builder(depth),
         native_input=(3, 32, 32),
         native_classes=10,
         atlas=f"conv{depth}",

@@ -24,7 +24,7 @@ class MLP(nn.Module):
         layers.append(nn.Linear(previous, num_classes))
         self.net = nn.Sequential(*layers)
 
-    def forward(self, x):  # type: ignore[no-untyped-def]
+    def forward(self, x):
         return self.net(x)
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from torch import nn
 
 Shape = tuple[int, int, int]
+Builder = Callable[[int, Shape, Any], nn.Module]  # (num_classes, input_shape, options) -> a fresh network
 
 
 class NoOptions(BaseModel):
@@ -36,7 +37,7 @@ class ModelSpec:
     name: str
     description: str
     family: str
-    build: Callable[[int, Shape, Any], nn.Module]
+    build: Builder
     native_input: Shape
     native_classes: int
     atlas: Callable[[Any, Shape, int], str] | str

@@ -7,9 +7,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from reproduce.models.spec import ModelSpec, Shape
+from reproduce.models.spec import Builder, ModelSpec, Shape
 
-CONFIGS = {
+CONFIGS: dict[int, list[int | str]] = {
     16: [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"],
     19: [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M", 512, 512, 512, 512, "M"],
 }
@@ -21,12 +21,12 @@ class CifarVGG(nn.Module):
         layers: list[nn.Module] = []
         channels = shape[0]
         for item in CONFIGS[depth]:
-            if item == "M":
+            if isinstance(item, str):  # "M"
                 layers.append(nn.MaxPool2d(2))
             else:
-                layers += [nn.Conv2d(channels, int(item), 3, padding=1, bias=False), nn.BatchNorm2d(int(item))]
+                layers += [nn.Conv2d(channels, item, 3, padding=1, bias=False), nn.BatchNorm2d(item)]
                 layers.append(nn.ReLU(inplace=True))
-                channels = int(item)
+                channels = item
         self.features = nn.Sequential(*layers)
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Linear(channels, num_classes)
@@ -38,12 +38,16 @@ class CifarVGG(nn.Module):
         return self.classifier(self.pool(self.features(x)).flatten(1))
 
 
+def _builder(depth: int) -> Builder:
+    return lambda c, s, _o: CifarVGG(depth, c, s)
+
+
 VGG_SPECS = [
     ModelSpec(
         name=f"vgg{depth}-cifar",
         description=f"VGG-{depth} with batch norm and a CIFAR head (one linear layer on 512 maps)",
         family="vgg",
-        build=lambda c, s, _o, depth=depth: CifarVGG(depth, c, s),
+        build=_builder(depth),
         native_input=(3, 32, 32),
         native_classes=10,
         atlas=f"vgg{depth}-cifar",

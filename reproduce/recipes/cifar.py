@@ -1,7 +1,7 @@
 """CIFAR-10 re-runs sized for one GPU lease (about 10 minutes of one H200): Li et al. (2017)'s
 ResNet-56-pruned-A (L1-norm filter pruning, its dense baseline trained too) and one SWD cell of Tessier et
-al. (2022)'s Table 3 (ResNet-20, 90 % of the weights). `CAMPAIGNS` names them as one campaign, 3 seeds each,
-that `pruneatlas reproduce recipes run-group cifar10-gpu` (or any runner reading the constant) executes.
+al. (2022)'s Table 3 (ResNet-20, 90 % of the weights). reproduce/campaigns/cifar10-gpu.yaml names them as one
+campaign, 3 seeds each, that `pruneatlas reproduce campaign run` executes.
 
 Both train on the JPEG copy of CIFAR-10 (../shared/datasets), so their rows are `cifar10-jpeg`, never
 `cifar10`: JPEG re-encoding costs accuracy, and the rows say so. Both are trained for far fewer epochs than
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reproduce.recipes import Recipe
+from reproduce.recipes.base import Recipe
 
 DENSE_EPOCHS = 30  # ResNet-56's dense training here (Li et al. train a baseline; the paper's schedule is not ours)
 FINETUNE_EPOCHS = 10  # Li et al. retrain 40 epochs (atlas row condition finetune_epochs: 40)
@@ -27,11 +27,6 @@ JPEG = "trained and tested on the JPEG re-encoding of CIFAR-10 (quality about 75
 
 LI_A = Recipe(
     name="li2017-resnet56-pruned-a",
-    claim="Li et al. (2017) Table 1, ResNet-56-pruned-A on CIFAR-10 (L1-norm filter pruning, retrained): "
-    '"ResNet-56 6.96 1.25 x 10^8 8.5 x 10^5 | ResNet-56-pruned-A 6.90 1.12 x 10^8 10.4% 7.7 x 10^5 9.4%" '
-    "(top-1 error %, FLOPs, FLOPs removed, parameters, parameters removed)",
-    source="https://arxiv.org/abs/1608.08710 (ICLR 2017 version), Table 1 (atlas row "
-    "Li2017Pruning/t1-resnet56-pruned-a); the layers pruned and skipped as its notes record from Sec. 4.2",
     target="Li2017Pruning/t1-resnet56-pruned-a",
     config={
         "method": {"method": "l1-filter", "finetune_epochs": FINETUNE_EPOCHS, "finetune_lr": 0.001},
@@ -58,10 +53,6 @@ LI_A = Recipe(
 
 SWD_T90 = Recipe(
     name="tessier2022-resnet20-swd-t90",
-    claim="Tessier et al. (2022) Table 3, ResNet-20 (16 feature maps) on CIFAR-10, unstructured SWD with "
-    'a_min = 1 and a_max = 1e4, target 90 %: "90 94.77 94.72 94.90 85.26 88.12 90.15" (SWD column: 90.15 % top-1)',
-    source="seeds/003_dfe5a7272b2d12ed.txt Table 3 (atlas row Tessier2022Rethinking/t3-resnet20-unstr-swd-t90), "
-    "set-up lines 226 and 341",
     target="Tessier2022Rethinking/t3-resnet20-unstr-swd-t90",
     config={
         "method": {"method": "swd", "a_min": 1.0, "a_max": 1e4, "mu": 5e-4},
@@ -86,8 +77,3 @@ SWD_T90 = Recipe(
 )
 
 RECIPES = [LI_A, SWD_T90]
-
-# A campaign: recipe names and the seeds each runs, as data a runner consumes.
-CAMPAIGNS: dict[str, dict[str, Any]] = {
-    "cifar10-gpu": {"recipes": [r.name for r in RECIPES], "seeds": [0, 1, 2]},
-}

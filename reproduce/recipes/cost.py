@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from reproduce.config import RunConfig
-from reproduce.recipes import merge
+from reproduce.recipes.base import Targets, merge
 
 Metrics = dict[str, Any]
 
@@ -56,10 +56,8 @@ class Side:
 
 
 @dataclass(frozen=True)
-class CostRecipe:
+class CostRecipe(Targets):
     name: str
-    claim: str  # the published claim, as the source states it
-    source: str  # where on disk the claim is
     target: str | None  # "<PaperKey>/<cost claim id>" re-run
     quantity: Literal["time", "epochs"]
     scope: str  # what the row says was measured

@@ -12,14 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reproduce.recipes import merge
+from reproduce.recipes.base import merge
 from reproduce.recipes.cost import CostRecipe, Side, flow_seconds_per_call, run_seconds
 
 EPOCHS = 5
-SOURCE = (
-    "seeds/004_85a176cee87d3926.txt lines 119-123 (set-up), 151-153 and 177; "
-    "reference/survey-li2022-and-incop.md b.8-b.11"
-)
 TRAINING = {  # the authors' code: SGD lr 0.01, batch 64, no momentum, weight decay 5e-4
     "epochs": EPOCHS,
     "batch_size": 64,
@@ -53,9 +49,6 @@ QUICK = {"training": {"epochs": 1}, "data": {"train_subset": 2000}, "method": {"
 RECIPES = [
     CostRecipe(
         name="gharatappeh2025-incop-if-vs-sap-time",
-        claim='InCoP-IF with (p,q) = (0.5, 1) reaches "the same final accuracy as SAP at the end of the process, '
-        'with only 13% of execution time" (Conclusion)',
-        source=SOURCE,
         target="Gharatappeh2025Information/conclusion-incop-if-0.5-1-vs-sap-time",
         quantity="time",
         scope=f"whole run: dense training and 15 pruning iterations of up to {EPOCHS} epochs",
@@ -67,9 +60,6 @@ RECIPES = [
     ),
     CostRecipe(
         name="gharatappeh2025-incop-if-vs-lth-time",
-        claim='"incorporating GF and IF not only did not increase the execution time of the pruning algorithm, but '
-        'also notably reduced it" against SAP and LTH over 15 pruning iterations (Sec. 3.2, Fig. 5)',
-        source=SOURCE,
         target="Gharatappeh2025Information/s3-2-incop-vs-lth-time",
         quantity="time",
         scope=f"whole run: dense training and 15 pruning iterations of up to {EPOCHS} epochs",
@@ -82,9 +72,6 @@ RECIPES = [
     ),
     CostRecipe(
         name="gharatappeh2025-if-vs-gf-flow-time",
-        claim='"122.0 ± 7.9 seconds for IF calculations and 61.3 ± 1.3 seconds for GF calculations" (Sec. 3.2): '
-        "the information flow costs about twice the gradient flow",
-        source=SOURCE,
         target="Gharatappeh2025Information/s3-2-if-computation-time",
         quantity="time",
         scope="one computation of the flow, mean over a whole InCoP run (15 iterations)",

@@ -10,13 +10,10 @@ the schedule to 20 epochs (LeNet-300-100) and 8 epochs (LeNet-5-Caffe).
 
 from __future__ import annotations
 
-from reproduce.recipes import Recipe
+from typing import Any
 
-HAN_TEXT = "arXiv v3 paper text, https://arxiv.org/abs/1506.02626v3, the copy the atlas rows cite"
-SNIP_TEXT = (
-    "ICLR 2019 submission text, the double-blind revision of https://openreview.net/forum?id=B1VZqjAcYX, "
-    "the copy the atlas rows cite"
-)
+from reproduce.recipes.base import Recipe
+
 SNIP_SETUP = (
     "SNIP Sec. 5 'Experiment setup': SGD momentum 0.9, batch 100, weight decay 5e-4, lr 0.1 decayed by 0.1 "
     "every 25k iterations, sensitivities from one batch of 100, variance-scaling init"
@@ -24,25 +21,23 @@ SNIP_SETUP = (
 QUICK = {"training": {"epochs": 2}, "data": {"train_subset": 5000, "test_subset": 2000}}
 
 
-def _training(epochs: int) -> dict[str, object]:
+def _training(epochs: int) -> dict[str, Any]:
     """SNIP's optimiser settings (lr 0.1, momentum 0.9, weight decay 5e-4 are the defaults) over `epochs`."""
     return {"epochs": epochs, "batch_size": 100, "init": "glorot-uniform"}
 
 
-LENET300 = {"arch": "lenet-300-100", "dataset": "mnist", "training": _training(20)}
-LENET5 = {"arch": "lenet5-caffe", "dataset": "mnist", "training": _training(8)}
+LENET300: dict[str, Any] = {"arch": "lenet-300-100", "dataset": "mnist", "training": _training(20)}
+LENET5: dict[str, Any] = {"arch": "lenet5-caffe", "dataset": "mnist", "training": _training(8)}
 SHARED_DEVIATIONS = (
     "Trained on all 60,000 training images (SNIP holds out 10 % for validation); Glorot-uniform init; "
     "lr decays at 50 % and 75 % of a {epochs}-epoch run instead of every 25k iterations."
 )
 
 
-def _han(arch: str, layers: list[float], overall: float, epochs: tuple[int, int], claim: str, target: str) -> Recipe:
+def _han(arch: str, layers: list[float], overall: float, epochs: tuple[int, int], target: str) -> Recipe:
     base = LENET300 if arch == "lenet-300-100" else LENET5
     return Recipe(
         name=f"han2015-{arch}-iterative",
-        claim=claim,
-        source=f"Han et al. (2015) Tables 1-3 and Sec. 4.1 ({HAN_TEXT}); seeds/001_822db64f19148759.txt line 92",
         target=target,
         config={
             **base,
@@ -58,7 +53,7 @@ def _han(arch: str, layers: list[float], overall: float, epochs: tuple[int, int]
             "sparsity": overall,
         },
         quick={**QUICK, "method": {"finetune_epochs": 1, "last_finetune_epochs": 1}},
-        deviations=SHARED_DEVIATIONS.format(epochs=base["training"]["epochs"])  # type: ignore[index]
+        deviations=SHARED_DEVIATIONS.format(epochs=base["training"]["epochs"])
         + " Each layer is pruned to its own final sparsity from Han's per-layer table (the weights they kept), "
         "by magnitude within the layer, instead of a threshold of quality x the layer's std; the number of "
         f"prune-retrain iterations is not given for the LeNets: ours are 5, reaching i/5 of each layer's target, "
@@ -67,19 +62,15 @@ def _han(arch: str, layers: list[float], overall: float, epochs: tuple[int, int]
     )
 
 
-def _snip(arch: str, sparsity: float, error: str, baseline: str, target: str) -> Recipe:
+def _snip(arch: str, sparsity: float, target: str) -> Recipe:
     base = LENET300 if arch == "lenet-300-100" else LENET5
     pct = round(100 * sparsity)
     return Recipe(
         name=f"lee2019-snip-{arch}-{pct}",
-        claim=f"SNIP, {arch} on MNIST pruned at initialisation to {pct} % sparsity: {error} % test error "
-        f"(reference network {baseline} %), Table 1",
-        source=f"Lee et al. (2019) Table 1 and Sec. 5 ({SNIP_TEXT})",
         target=target,
         config={**base, "method": {"method": "snip", "batches": 1}, "sparsity": sparsity},
         quick=QUICK,
-        deviations=SHARED_DEVIATIONS.format(epochs=base["training"]["epochs"])  # type: ignore[index]
-        + f" Set-up quoted: {SNIP_SETUP}.",
+        deviations=SHARED_DEVIATIONS.format(epochs=base["training"]["epochs"]) + f" Set-up quoted: {SNIP_SETUP}.",
     )
 
 
@@ -91,14 +82,9 @@ LTH_DEVIATIONS = (
 )
 
 
-def _lottery(rounds: int, sparsity: float, claim: str, target: str) -> Recipe:
+def _lottery(rounds: int, sparsity: float, target: str) -> Recipe:
     return Recipe(
         name=f"frankle2019-lenet300-lottery-{rounds}rounds",
-        claim=claim,
-        source="Frankle & Carbin (2019) Sec. 2 (atlas rows Frankle2019Lottery/s2-*, read from the ICLR 2019 submission "
-        "text, the double-blind revision of https://openreview.net/forum?id=rJl-b3RcF7); "
-        "seeds/001_822db64f19148759.txt line 106; set-up from "
-        "reference/survey-li2022-and-incop.md c.1 item 2",
         target=target,
         config={
             "method": {
@@ -132,8 +118,6 @@ RECIPES = [
         [0.92, 0.91, 0.74],
         0.9182,
         (4, 4),
-        "Han et al. (2015), LeNet-300-100 on MNIST: 1.64 % top-1 error (Ref) -> 1.59 % pruned, 267K -> 22K "
-        "parameters, 12x (Table 1); weights kept fc1 8 %, fc2 9 %, fc3 26 % (Table 2)",
         "Han2015Learning/b-t1-lenet300-pruned",
     ),
     _han(
@@ -141,27 +125,20 @@ RECIPES = [
         [0.34, 0.88, 0.92, 0.81],
         0.9157,
         (1, 3),
-        "Han et al. (2015), LeNet-5 (Caffe 20-50-500) on MNIST: 0.80 % top-1 error (Ref) -> 0.77 % pruned, "
-        "431K -> 36K parameters, 12x (Table 1); weights kept conv1 66 %, conv2 12 %, fc1 8 %, fc2 19 % (Table 3)",
         "Han2015Learning/b-t1-lenet5-pruned",
     ),
-    _snip("lenet-300-100", 0.95, "1.6", "1.7", "Lee2019Snip/t1-lenet-300-100-snip-95"),
-    _snip("lenet-300-100", 0.98, "2.4", "1.7", "Lee2019Snip/t1-lenet-300-100-snip-98"),
-    _snip("lenet5-caffe", 0.98, "0.8", "0.9", "Lee2019Snip/t1-lenet5-caffe-snip-98"),
-    _snip("lenet5-caffe", 0.99, "1.1", "0.9", "Lee2019Snip/t1-lenet5-caffe-snip-99"),
+    _snip("lenet-300-100", 0.95, "Lee2019Snip/t1-lenet-300-100-snip-95"),
+    _snip("lenet-300-100", 0.98, "Lee2019Snip/t1-lenet-300-100-snip-98"),
+    _snip("lenet5-caffe", 0.98, "Lee2019Snip/t1-lenet5-caffe-snip-98"),
+    _snip("lenet5-caffe", 0.99, "Lee2019Snip/t1-lenet5-caffe-snip-99"),
     _lottery(
         15,
         0.964,
-        "Frankle & Carbin (2019), LeNet-300-100 on MNIST, winning tickets by iterative pruning: accuracy "
-        '"returning to the level of the original network when 3.5% of weights remain" (Sec. 2; "a subnetwork '
-        'that is only 3.6% of its original size performs just as well", seed 001 line 106)',
         "Frankle2019Lottery/s2-lenet-iterative-3p5pct",
     ),
     _lottery(
         8,
         0.83,
-        "Frankle & Carbin (2019), LeNet-300-100 on MNIST, winning tickets: test accuracy improves by more than "
-        "0.4 percentage points when the network is pruned to 17 % of its original size (Sec. 2)",
         "Frankle2019Lottery/s2-lenet-iterative-17pct",
     ),
 ]

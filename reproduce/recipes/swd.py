@@ -10,14 +10,10 @@ a recipe with the paper's full 200 epochs (`-200ep`).
 
 from __future__ import annotations
 
-from reproduce.recipes import Recipe
+from reproduce.recipes.base import Recipe
 from reproduce.recipes.cost import CostRecipe, Side, epoch_seconds
 
 EPOCHS = 20
-SOURCE = (
-    "seeds/003_dfe5a7272b2d12ed.txt line 357 (set-up) and Table 4 (atlas rows Tessier2022Rethinking/t4-*); "
-    "reference/swd-tessier2022.md sections a and d"
-)
 PAPER_EPOCHS = 200
 SHORTENED = (
     f"{EPOCHS} epochs instead of the paper's 200 (CPU time; a grows from a_min to a_max over the shortened run); "
@@ -27,21 +23,12 @@ DEVIATIONS = (
     "the uint8 images (the repository resizes PIL images) and normalised with its own statistics; the selective "
     "decay selects over conv and linear weights only (the repository also includes biases)."
 )
-PUBLISHED = {  # Table 4, top-1 after removal (%), a_min = 1e-2
-    (0.9, 1e4): 99.04,
-    (0.9, 1e1): 98.03,
-    (0.99, 1e4): 93.52,
-    (0.99, 1e1): 15.74,
-}
 
 
 def _recipe(target: float, a_max: float, epochs: int = EPOCHS) -> Recipe:
     pct, amax = round(100 * target), f"{a_max:.0e}".replace("+0", "")
     return Recipe(
         name=f"tessier2022-lenet5-swd-t{pct}-amax{amax}" + ("" if epochs == EPOCHS else f"-{epochs}ep"),
-        claim=f"SWD, LeNet-5 (repository variant) on MNIST, {pct} % of weights pruned, a_min 1e-2, a_max {amax}: "
-        f"{PUBLISHED[(target, a_max)]} % top-1 after the final removal (Table 4)",
-        source=SOURCE,
         target=f"Tessier2022Rethinking/t4-lenet5-t{pct}-amin1e-2-amax{amax}",
         config={
             "method": {"method": "swd", "a_min": 1e-2, "a_max": a_max, "mu": 5e-4},
@@ -80,9 +67,6 @@ OVERHEAD_CONFIG = {  # an SWD run trains the dense network first with the same s
 COST_RECIPES = [
     CostRecipe(
         name="tessier2022-resnet20-swd-epoch-overhead",
-        claim="Unstructured SWD on ResNet-20, CIFAR-10: 77 s per epoch against 55 s without SWD on one RTX 2070, "
-        "+40 % (Table 10)",
-        source="seeds/003_dfe5a7272b2d12ed.txt Table 10 and line 586 (atlas rows Tessier2022Rethinking/t10-*)",
         target="Tessier2022Rethinking/t10-resnet20-cifar10-unstructured-seconds-per-epoch",
         quantity="time",
         scope=f"one training epoch including testing, mean of {OVERHEAD_EPOCHS} epochs on 5,000 training and 2,000 "

@@ -16,15 +16,15 @@ from click.testing import CliRunner
 from pruneatlas import paths
 from pruneatlas.models import PaperFile
 from pruneatlas.safe_yaml import dump_yaml, load_yaml_file
-from reproduce.cli import group
+from reproduce.commands import group
 from reproduce.recipes import RECIPES, Recipe
-from reproduce.rows import validation_errors
+from reproduce.rerun_rows import validation_errors
 
 TINY = {"arch": "mlp", "dataset": "digits", "training": {"epochs": 1}}
 
 
 def _tiny(name: str, method: dict[str, object], **changes: object) -> Recipe:
-    return Recipe(name, "a test claim", "tests", None, {**TINY, "method": method, "sparsity": 0.5, **changes})
+    return Recipe(name, None, {**TINY, "method": method, "sparsity": 0.5, **changes})
 
 
 @pytest.fixture
@@ -138,3 +138,21 @@ def test_submitit_is_imported_without_closing_the_callers_logging_handlers():
     env = {k: v for k, v in os.environ.items() if k != "SUBMITIT_LOG_LEVEL"}
     done = subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_parallel_seeds_train_a_recipes_seeds_in_one_pass(tmp_path: Path, tiny_recipes: list[str], monkeypatch):
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    outcome = _campaign(tmp_path, {"recipes": tiny_recipes[:1], "seeds": [0, 1]}, "--parallel-seeds", "2")
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.output.split("summary:", 1)[1].count("finished         here, 2 at once") == 2, outcome.output
+    [row] = sorted((tmp_path / "rows").glob("*.yaml"))
+    [result] = PaperFile.model_validate(load_yaml_file(row)).results
+    assert result.provenance is not None and result.provenance.seeds == [0, 1]
+
+
+def test_quick_is_the_smoke_version_of_a_campaign() -> None:
+    from reproduce.campaign import CampaignSpec
+
+    spec = CampaignSpec(recipes=["a", "b"], seeds=[4, 5, 6], executor="slurm")
+    assert spec.smoke() == spec.model_copy(update={"quick": True, "seeds": [4]})
+    assert CampaignSpec(recipes="all").smoke().seeds == [0]

@@ -16,22 +16,25 @@ from PIL import Image
 from pruneatlas import paths
 from pruneatlas.models import PaperFile
 from pruneatlas.safe_yaml import load_yaml_file
-from reproduce.cli import group
+from reproduce.campaign import CAMPAIGNS, load_spec
+from reproduce.commands import group
 from reproduce.datasets import DataOptions, load_dataset
 from reproduce.recipe_rows import in_atlas
 from reproduce.recipes import RECIPES
-from reproduce.recipes.cifar import CAMPAIGNS
-from reproduce.rows import validation_errors
+from reproduce.rerun_rows import validation_errors
 
 needs_cifar = pytest.mark.skipif(
     not (paths.SHARED / "datasets" / "cifar10-jpeg.tar.gz").exists(), reason="the JPEG CIFAR-10 is in ../shared"
 )
 
 
+CIFAR = CAMPAIGNS / "cifar10-gpu.yaml"
+
+
 def test_campaign_recipes_exist_target_published_rows_and_train_on_the_jpeg_copy() -> None:
-    for name, campaign in CAMPAIGNS.items():
-        assert len(campaign["seeds"]) >= 3, name
-        for recipe_name in campaign["recipes"]:
+    for name, campaign in {p.stem: load_spec(p) for p in CAMPAIGNS.glob("*.yaml")}.items():
+        assert campaign.seeds is not None and len(campaign.seeds) >= 3, name
+        for recipe_name in campaign.recipes:
             recipe = RECIPES[recipe_name]
             assert recipe.target is not None and in_atlas(recipe.target), recipe.target
             assert recipe.run_config().dataset == "cifar10-jpeg"  # never cifar10: the copy is lossy
@@ -40,7 +43,7 @@ def test_campaign_recipes_exist_target_published_rows_and_train_on_the_jpeg_copy
 
 def test_recipes_listing_shows_the_campaign_recipes() -> None:
     output = CliRunner().invoke(group, ["recipes"], catch_exceptions=False).output
-    for recipe_name in CAMPAIGNS["cifar10-gpu"]["recipes"]:
+    for recipe_name in load_spec(CIFAR).recipes:
         assert recipe_name in output
 
 
@@ -77,12 +80,12 @@ def test_subset_decode_gives_the_images_a_full_decode_gives(tmp_path: Path, monk
 def test_quick_campaign_runs_end_to_end_on_the_cpu_and_writes_valid_rows(tmp_path: Path) -> None:
     started = time.perf_counter()
     where = ["--out", str(tmp_path / "rows"), "--runs-dir", str(tmp_path / "runs"), "-q"]
-    args = ["recipes", "run-group", "cifar10-gpu", "--quick", *where]
+    args = ["campaign", "run", str(CIFAR), "--quick", *where]
     result = CliRunner().invoke(group, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert time.perf_counter() - started < 120  # a minute on an idle 2-core machine; room for a busy one
     rows = sorted((tmp_path / "rows").glob("*.yaml"))
-    assert len(rows) == len(CAMPAIGNS["cifar10-gpu"]["recipes"])
+    assert len(rows) == len(load_spec(CIFAR).recipes)
     for path in rows:
         assert validation_errors(path) == []
         [row] = PaperFile.model_validate(load_yaml_file(path)).results

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from pruneatlas import paths
 from pruneatlas.models import PaperFile
 from pruneatlas.safe_yaml import load_yaml_file
-from reproduce.cli import group
+from reproduce.commands import group
 from reproduce.methods import METHODS
 from reproduce.recipes import RECIPES
-from reproduce.rows import validation_errors
+from reproduce.rerun_rows import validation_errors
 
 
 def invoke(*args: str):  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from reproduce.config import dense_hash, group_hash, make_config, run_hash
-from reproduce.registry import UnknownName
+from reproduce.registry import UnregisteredName
 
 PINNED = [
     # the "done when" command: magnitude, mlp, digits, sparsity 0.9, 3 epochs, seed 0
@@ -80,5 +80,5 @@ def test_configs_are_typed_and_closed() -> None:
         make_config("snip", "mlp", "digits", 0.9, method_params={"a_min": 1.0})  # another method's field
     with pytest.raises(ValidationError):
         make_config("snip", "mlp", "digits", 1.0)  # sparsity must be below 1
-    with pytest.raises(UnknownName, match="valid methods"):
+    with pytest.raises(UnregisteredName, match="valid methods"):
         make_config("snipp", "mlp", "digits", 0.5)

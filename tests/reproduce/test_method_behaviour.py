@@ -25,7 +25,13 @@ from reproduce.structured import ChannelPruner, lowest
 def phase_starts(monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, Any]]:
     """Record the model, masks and lr at the start of every training phase, the first time it runs."""
     seen: dict[str, dict[str, Any]] = {}
+    inits: dict[int, dict[str, torch.Tensor]] = {}  # each run's model as its Context received it
     original = Context.train
+    original_init = Context.__init__
+
+    def record_init(self: Context, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        inits[id(self)] = copy.deepcopy(self.model.state_dict())
 
     def spy(self: Context, phase: str, schedule, **kwargs):  # type: ignore[no-untyped-def]
         if phase not in seen:
@@ -34,13 +40,14 @@ def phase_starts(monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, Any]]:
                 "masks": {n: t.clone() for n, t in self.masks.tensors.items()} if self.masks else None,
                 "sparsity": self.masks.sparsity() if self.masks else 0.0,
                 "lr": schedule.lr,
-                "init": self.init_state,
+                "init": inits[id(self)],
                 "dense_dir": self.dense_dir,
             }
         result = original(self, phase, schedule, **kwargs)
         seen[phase]["end"] = copy.deepcopy(self.model.state_dict())
         return result
 
+    monkeypatch.setattr(Context, "__init__", record_init)
     monkeypatch.setattr(Context, "train", spy)
     return seen
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from pruneatlas import paths
 from pruneatlas.models import PaperFile
 from pruneatlas.safe_yaml import load_yaml_file
-from reproduce.cli import group
+from reproduce.commands import group
 from reproduce.recipe_rows import quick_note, quick_rows_dir
 from reproduce.recipes import RECIPES
 

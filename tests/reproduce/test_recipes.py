@@ -16,7 +16,7 @@ from reproduce.context import RunOptions
 from reproduce.experiment import execute
 from reproduce.recipe_rows import in_atlas
 from reproduce.recipes import RECIPES, Recipe
-from reproduce.rows import write_rows
+from reproduce.rerun_rows import write_rows
 
 CHECKED = "lee2019-snip-lenet-300-100-95"  # the cheapest full recipe: about 3 CPU-minutes for its 3 seeds
 needs_mnist = pytest.mark.skipif(

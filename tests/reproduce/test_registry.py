@@ -7,7 +7,7 @@ import pytest
 from reproduce.datasets import DATASETS, load_dataset
 from reproduce.methods import METHODS
 from reproduce.models import MODELS, build_model
-from reproduce.registry import Registry, UnknownName
+from reproduce.registry import Registry, UnregisteredName
 
 REQUIRED_METHODS = {
     "random",
@@ -62,7 +62,7 @@ def test_every_required_name_is_registered() -> None:
     ],
 )
 def test_unknown_name_lists_the_valid_ones(call, kind) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(UnknownName) as info:
+    with pytest.raises(UnregisteredName) as info:
         call()
     message = str(info.value)
     assert f"unknown {kind}" in message

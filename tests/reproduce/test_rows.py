@@ -13,7 +13,7 @@ from pruneatlas.safe_yaml import load_yaml_file
 from reproduce.config import make_config
 from reproduce.context import RunOptions
 from reproduce.experiment import execute
-from reproduce.rows import RowError, validation_errors, write_rows
+from reproduce.rerun_rows import RowError, validation_errors, write_rows
 
 FAST = {"epochs": 1, "batch_size": 128}
 

@@ -82,7 +82,7 @@ def test_a_killed_process_resumes_to_the_same_metrics(tmp_path: Path) -> None:
         "-q",
     ]
     runs = tmp_path / "killed"
-    command = [sys.executable, "-m", "reproduce.cli", "run", *args, "--runs-dir", str(runs)]
+    command = [sys.executable, "-m", "reproduce.commands", "run", *args, "--runs-dir", str(runs)]
     process = subprocess.Popen(command, cwd=paths.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     checkpoint = None
     deadline = time.monotonic() + 120

@@ -109,7 +109,7 @@ def test_gpu_benchmark_measures_both_loops_on_the_cpu() -> None:
 def test_run_command_takes_the_speed_options_and_parallel_seeds(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from reproduce.cli import group
+    from reproduce.commands import group
 
     args = ["run", "-m", "magnitude", "-a", "mlp", "-d", "digits", "-s", "0.9", "--epochs", "1", "--seed", "0",
             "--seed", "1", "--amp", "--channels-last", "--parallel-seeds", "2", "--no-row",

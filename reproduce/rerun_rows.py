@@ -21,25 +21,11 @@ from typing import Any, TypeVar
 from pruneatlas import paths
 from pruneatlas.models import CostClaim, PaperFile, Result
 from pruneatlas.safe_yaml import load_yaml_file, write_yaml_file
+from pruneatlas.targets import paper_file
+from pruneatlas.vocab import load_vocabularies
 
 Entry = TypeVar("Entry", Result, CostClaim)
 HEADER = "# Written by `pruneatlas reproduce` from finished runs; re-run rather than edit by hand.\n"
-
-# The proposing papers, linked as `method_paper` when the atlas has a file for them.
-METHOD_PAPERS = {
-    "magnitude": "Han2015Learning",
-    "lottery-ticket": "Frankle2019Lottery",
-    "snip": "Lee2019Snip",
-    "l1-filter": "Li2017Pruning",
-    "network-slimming": "Liu2017Learning",
-    "fpgm": "He2019Filter",
-    "swd": "Tessier2022Rethinking",
-    "sgimp": "Mikler2021Pruning",
-    "lr-rewinding": "Renda2020Comparing",
-    "synflow": "Tanaka2020Pruning",
-    "grasp": "Wang2020Picking",
-    "incop": "Gharatappeh2025Information",
-}
 
 
 class RowError(ValueError):
@@ -114,7 +100,9 @@ def build_result(
     config = _drop_none({k: v for k, v in first["config"].items() if k != "seed"})
     top1 = [r["top1"] for r in runs]
     base = [r["baseline_top1"] for r in runs]
-    paper_of_method = METHOD_PAPERS.get(method.atlas_method)
+    # The proposing paper (schema/methods.yaml), linked as `method_paper` when the atlas has a file for it.
+    known = load_vocabularies().methods.by_id.get(method.atlas_method)
+    paper_of_method = known.paper if known else None
     finetune = sum(p["epochs"] for name, p in first["phases"].items() if name.startswith(("finetune", "iteration")))
     conditions: dict[str, Any] = {"num_runs": len(runs)}
     if finetune:
@@ -132,9 +120,7 @@ def build_result(
             "method": method.atlas_method,
             "method_label": first["method_label"],
             **(
-                {"method_paper": paper_of_method}
-                if paper_of_method and (paths.PAPERS / f"{paper_of_method}.yaml").exists()
-                else {}
+                {"method_paper": paper_of_method} if paper_of_method and paper_file(paper_of_method) is not None else {}
             ),
             "architecture": first["architecture_id"],
             "dataset": first["dataset_id"],
@@ -161,7 +147,7 @@ def build_result(
             "source": {"locator": locator, "extraction": "rerun"},
             **({"reproduces": reproduces} if reproduces else {}),
             "provenance": {
-                "command": command or first["command"] or "python -m reproduce.cli run",
+                "command": command or first["command"] or "python -m reproduce.commands run",
                 "config_hash": first["group_hash"],
                 "git_sha": first["git_sha"],
                 "versions": first["versions"],

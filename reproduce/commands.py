@@ -1,39 +1,19 @@
-"""`pruneatlas reproduce ...`: list, run, sweep and recipes. A thin layer over experiment.py and rows.py.
+"""`pruneatlas reproduce ...`: list, run, sweep and recipes. A thin layer over experiment.py and rerun_rows.py.
 
 Registered lazily by pruneatlas/cli.py, so torch is imported only when a reproduce command runs.
-Until then: `python -m reproduce.cli ...`.
+Until then: `python -m reproduce.commands ...`.
 """
 
 from __future__ import annotations
 
 import shlex
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
-
-from pruneatlas.safe_yaml import YamlError, load_yaml_file
-
-if TYPE_CHECKING:
-    pass
-
-
-def _parse_pairs(pairs: tuple[str, ...], what: str) -> dict[str, Any]:
-    """key=value pairs, values read as YAML scalars or lists: lr=0.05, widths=[400,400]."""
-    import yaml
-
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"expected key=value, got {pair!r}", param_hint=what)
-        try:
-            out[key.strip().replace("-", "_")] = yaml.safe_load(value)
-        except yaml.YAMLError as exc:
-            reason = getattr(exc, "problem", None) or "not a YAML value"
-            raise click.BadParameter(f"{pair!r}: {reason}", param_hint=what) from None
-    return out
 
 
 def _command_line() -> str:
@@ -43,17 +23,17 @@ def _command_line() -> str:
     return "pruneatlas reproduce " + shlex.join(argv)
 
 
-def _options(where: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _options(where: dict[str, Any]):
     import torch
 
+    from pruneatlas import paths
     from reproduce.context import RunOptions
-    from reproduce.runs import default_runs_dir
     from reproduce.training import Speed
 
     if where["threads"]:
         torch.set_num_threads(where["threads"])
     return RunOptions(
-        runs_dir=where["runs_dir"] or default_runs_dir(),
+        runs_dir=where["runs_dir"] or paths.runs_dir(),
         data_root=where["data_root"],
         download=not where["no_download"],
         device=where["device"],
@@ -63,7 +43,7 @@ def _options(where: dict[str, Any]):  # type: ignore[no-untyped-def]
     )
 
 
-def run_options(f):  # type: ignore[no-untyped-def]
+def run_options(f):
     """Options shared by run, sweep and recipes run: where and how, never what (not in the hash)."""
     for option in reversed(
         [
@@ -89,7 +69,7 @@ def run_options(f):  # type: ignore[no-untyped-def]
     return f
 
 
-def _execute_all(configs: list, opts, command: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def _execute_all(configs: list, opts, command: str) -> list[dict[str, Any]]:
     from tqdm.auto import tqdm
 
     from reproduce.experiment import execute_many
@@ -138,7 +118,7 @@ def _write(
     note: str = "",
     command: str | None = None,
 ) -> None:
-    from reproduce.rows import RowError, write_rows
+    from reproduce.rerun_rows import RowError, write_rows
 
     try:
         for path in write_rows(groups, out_dir, reproduces, note, command=command):
@@ -160,13 +140,13 @@ def list_command(archs: bool, datasets: bool) -> None:
     if archs:
         from reproduce.models import MODELS
 
-        for name, spec in MODELS.items():
-            click.echo(f"{name:16s} {spec.description}")
+        for name, model in MODELS.items():
+            click.echo(f"{name:16s} {model.description}")
     elif datasets:
         from reproduce.datasets import DATASETS
 
-        for name, spec in DATASETS.items():
-            click.echo(f"{name:16s} {spec.description}")
+        for name, dataset in DATASETS.items():
+            click.echo(f"{name:16s} {dataset.description}")
     else:
         from reproduce.methods import METHODS
 
@@ -174,7 +154,7 @@ def list_command(archs: bool, datasets: bool) -> None:
             click.echo(f"{name:20s} {cls.target_kind:8s} {cls.summary}")
 
 
-def _identity_options(f):  # type: ignore[no-untyped-def]
+def _identity_options(f):
     for option in reversed(
         [
             click.option("--method", "-m", help="A method from `pruneatlas reproduce list`"),
@@ -193,73 +173,21 @@ def _identity_options(f):  # type: ignore[no-untyped-def]
     return f
 
 
-def _build_configs(method, arch, dataset, sparsities, seeds, epochs, params, train, arch_option, data_option):  # type: ignore[no-untyped-def]
-    from pydantic import ValidationError
-
-    from reproduce.config import make_config
-    from reproduce.registry import UnknownName
-
-    if not method or not arch:
-        raise click.UsageError("give --method and --arch (or --config FILE)")
-    training = _parse_pairs(train, "--train")
-    if epochs is not None:
-        training["epochs"] = epochs
-    try:
-        return [
-            [
-                make_config(
-                    method,
-                    arch,
-                    dataset,
-                    s,
-                    method_params=_parse_pairs(params, "--param"),
-                    arch_options=_parse_pairs(arch_option, "--arch-option"),
-                    data=_parse_pairs(data_option, "--data-option"),
-                    training=training,
-                    seed=seed,
-                )
-                for seed in seeds
-            ]
-            for s in sparsities
-        ]
-    except (UnknownName, ValidationError) as exc:
-        raise click.UsageError(_one_line(exc)) from None
-
-
-def _configs_from_file(config_file: Path, seeds: list[int]) -> list:  # type: ignore[type-arg]
-    """One validated config per seed (`--seed` over the file's `seeds` list over its `seed`); any problem of the
-    file is a usage error naming it."""
-    from pydantic import ValidationError
-
-    from reproduce.config import RunConfig
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    """A config that cannot be built is a usage error (naming the option at fault, when one is)."""
+    from reproduce.config_input import ConfigInputError
 
     try:
-        raw = load_yaml_file(config_file)
-    except YamlError as exc:
+        yield
+    except ConfigInputError as exc:
+        if exc.option:
+            raise click.BadParameter(str(exc), param_hint=exc.option) from None
         raise click.UsageError(str(exc)) from None
-    if not isinstance(raw, dict):
-        raise click.UsageError(f"{config_file}: a run config is a mapping of fields, not {type(raw).__name__}")
-    file_seeds = raw.pop("seeds", None)
-    if file_seeds is not None and not (
-        isinstance(file_seeds, list) and file_seeds and all(type(s) is int for s in file_seeds)
-    ):
-        raise click.UsageError(f"{config_file}: seeds: a non-empty list of integers, got {file_seeds!r}")
-    chosen = seeds or file_seeds or [raw.get("seed", 0)]
-    try:
-        return [RunConfig.model_validate({**raw, "seed": seed}) for seed in chosen]
-    except ValidationError as exc:
-        raise click.UsageError(f"{config_file}: {_one_line(exc)}") from None
 
 
-def _one_line(exc: Exception) -> str:
-    """A pydantic error as `field: message; field: message` (one line, no URLs); other errors as they are."""
-    from pydantic import ValidationError
-
-    if not isinstance(exc, ValidationError):
-        return str(exc)
-    return "; ".join(
-        f"{'.'.join(map(str, e['loc'])) or 'config'}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
-    )
+def _pairs(params: Any, train: Any, arch_option: Any, data_option: Any) -> dict[str, Any]:
+    return {"--param": params, "--train": train, "--arch-option": arch_option, "--data-option": data_option}
 
 
 @group.command("run")
@@ -270,16 +198,18 @@ def _one_line(exc: Exception) -> str:
 @run_options
 def run_command(
     method, arch, dataset, epochs, params, train, arch_option, data_option, sparsity, seeds, config_file, **where
-):  # type: ignore[no-untyped-def]
+):
     """Run one config (for one or more seeds) and write its row."""
-    if config_file is not None:
-        configs = _configs_from_file(config_file, list(seeds))
-    else:
-        if sparsity is None:
-            raise click.UsageError("give --sparsity (or --config FILE)")
-        configs = _build_configs(
-            method, arch, dataset, [sparsity], list(seeds) or [0], epochs, params, train, arch_option, data_option
-        )[0]
+    from reproduce.config_input import build_configs, configs_from_file
+
+    with _usage_errors():
+        if config_file is not None:
+            configs = configs_from_file(config_file, seeds)
+        else:
+            if sparsity is None:
+                raise click.UsageError("give --sparsity (or --config FILE)")
+            pairs = _pairs(params, train, arch_option, data_option)
+            configs = build_configs(method, arch, dataset, [sparsity], list(seeds) or [0], epochs, pairs)[0]
     groups = _run([configs], where)
     if not where["no_row"]:
         _write(groups, where["out_dir"])
@@ -290,11 +220,13 @@ def run_command(
 @click.option("--sparsity", "-s", "sparsities", type=float, multiple=True, required=True, help="Repeat per point")
 @click.option("--seed", "seeds", type=int, multiple=True, help="Repeat per seed (default 0)")
 @run_options
-def sweep_command(method, arch, dataset, epochs, params, train, arch_option, data_option, sparsities, seeds, **where):  # type: ignore[no-untyped-def]
+def sweep_command(method, arch, dataset, epochs, params, train, arch_option, data_option, sparsities, seeds, **where):
     """Run every sparsity x seed; each sparsity becomes one row (seeds aggregated) in one file."""
-    grid = _build_configs(
-        method, arch, dataset, list(sparsities), list(seeds) or [0], epochs, params, train, arch_option, data_option
-    )
+    from reproduce.config_input import build_configs
+
+    with _usage_errors():
+        pairs = _pairs(params, train, arch_option, data_option)
+        grid = build_configs(method, arch, dataset, list(sparsities), list(seeds) or [0], epochs, pairs)
     groups = _run(grid, where)
     if not where["no_row"]:
         _write(groups, where["out_dir"])
@@ -321,24 +253,24 @@ def recipes_group(ctx: click.Context) -> None:
 @click.option("--quick", is_flag=True, help="A shortened smoke version (its row claims to reproduce nothing)")
 @click.option("--seed", "seeds", type=int, multiple=True, help="Override the recipe's seeds")
 @run_options
-def recipes_run(name, quick, seeds, **where):  # type: ignore[no-untyped-def]
+def recipes_run(name, quick, seeds, **where):
     """Run recipe NAME and write its row, linked to the published row it re-runs (a cost recipe runs the claimed
     method and its reference side by side for each seed)."""
     from reproduce.recipe_rows import seeded_configs
     from reproduce.recipes import RECIPES
-    from reproduce.registry import UnknownName
+    from reproduce.registry import UnregisteredName
 
     if name not in RECIPES:
-        raise click.UsageError(str(UnknownName("recipe", name, sorted(RECIPES))))
+        raise click.UsageError(str(UnregisteredName("recipe", name, sorted(RECIPES))))
     recipe = RECIPES[name]
     (results,) = _run([seeded_configs(recipe, quick, seeds)], where)
     if not where["no_row"]:
         _write_recipe_rows(recipe, quick, results, where)
 
 
-def _write_recipe_rows(recipe, quick: bool, results: list[dict[str, Any]], where: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def _write_recipe_rows(recipe, quick: bool, results: list[dict[str, Any]], where: dict[str, Any]) -> None:
     from reproduce.recipe_rows import write_recipe_rows
-    from reproduce.rows import RowError
+    from reproduce.rerun_rows import RowError
 
     try:
         for line in write_recipe_rows(recipe, quick, results, where["out_dir"], where["runs_dir"]):
@@ -356,21 +288,25 @@ def campaign_group() -> None:
 @click.argument("spec_file", metavar="SPEC", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--executor", type=click.Choice(["local", "submitit-local", "slurm"]), help="Overrides the SPEC's")
 @click.option("--logs", type=click.Path(path_type=Path), help="submitit's job folder (default <runs-dir>/_campaigns)")
+@click.option("--quick", is_flag=True, help="Smoke run: the quick recipes, first seed only (rows claim nothing)")
 @run_options
-def campaign_run(spec_file: Path, executor: str | None, logs: Path | None, **where):  # type: ignore[no-untyped-def]
+def campaign_run(spec_file: Path, executor: str | None, logs: Path | None, quick: bool, **where):
     """Run every recipe x seed of SPEC not finished yet, collect the metrics here and write one row per recipe
-    whose seeds all finished."""
+    whose seeds all finished. The prepared campaigns are in reproduce/campaigns/ (cifar10-gpu.yaml). Run
+    locally with --parallel-seeds N, each recipe's seeds train N at once on the device."""
     from pydantic import ValidationError
 
     from reproduce import campaign
-    from reproduce.registry import UnknownName
+    from reproduce.registry import UnregisteredName
 
     try:
-        spec = campaign.CampaignSpec.model_validate(load_yaml_file(spec_file))
+        spec = campaign.load_spec(spec_file)
+        if quick:
+            spec = spec.smoke()
         if executor:
             spec = spec.model_copy(update={"executor": executor})
         jobs = campaign.plan(spec)
-    except (ValidationError, UnknownName) as exc:
+    except (ValidationError, UnregisteredName) as exc:
         raise click.UsageError(f"{spec_file}: {exc}") from None
     opts = _options(where)
     click.echo(f"campaign {spec_file.name}: {len(jobs)} job(s), executor {spec.executor}")
@@ -393,28 +329,6 @@ def campaign_run(spec_file: Path, executor: str | None, logs: Path | None, **whe
             _write_recipe_rows(outcome.recipe, spec.quick, outcome.results, where)
     if any(outcome.missing for outcome in outcomes):
         raise click.ClickException("some jobs failed; run the campaign again to retry them (finished seeds are kept)")
-
-
-@recipes_group.command("run-group")
-@click.argument("name")
-@click.option("--quick", is_flag=True, help="Shortened recipes, first seed only (the rows claim to reproduce nothing)")
-@run_options
-def recipes_run_group(name, quick, **where):  # type: ignore[no-untyped-def]
-    """Run every recipe of campaign NAME with the campaign's seeds (all runs in one pass, so --parallel-seeds
-    spreads them over the device) and write one row per recipe."""
-    from reproduce.recipe_rows import seeded_configs
-    from reproduce.recipes import RECIPES
-    from reproduce.recipes.cifar import CAMPAIGNS
-    from reproduce.registry import UnknownName
-
-    if name not in CAMPAIGNS:
-        raise click.UsageError(str(UnknownName("campaign", name, sorted(CAMPAIGNS))))
-    recipes = [RECIPES[r] for r in CAMPAIGNS[name]["recipes"]]
-    seeds = CAMPAIGNS[name]["seeds"][: 1 if quick else None]  # a smoke run: the first seed of each
-    results = _run([seeded_configs(r, quick, seeds) for r in recipes], where)
-    if not where["no_row"]:
-        for recipe, group_results in zip(recipes, results, strict=True):
-            _write_recipe_rows(recipe, quick, group_results, where)
 
 
 if __name__ == "__main__":
