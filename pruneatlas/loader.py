@@ -20,10 +20,11 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 from pruneatlas import paths
-from pruneatlas.checks import FileContext, implausible_accuracies, resolve_paper
+from pruneatlas.checks import FileContext, resolve_paper
 from pruneatlas.conflicts import Conflict, Facts, SettingKey, facts_for, find_conflicts
 from pruneatlas.data_files import Skipped, find_yaml_files
 from pruneatlas.models import PaperFile
+from pruneatlas.plausibility import implausible_accuracies
 from pruneatlas.problems import WHOLE_FILE, Problem
 from pruneatlas.safe_yaml import YamlError, load_yaml_file, load_yaml_text
 from pruneatlas.vocab import Vocabularies, load_vocabularies
