@@ -35,4 +35,5 @@ def test_unknown_ids_are_left_to_the_vocabulary_check():
     ],
 )
 def test_quoted_numbers_read_every_form(quote: str, expected: set[float]):
-    assert expected <= quoted_numbers(quote)
+    found = quoted_numbers(quote)
+    assert all(any(n == pytest.approx(e, rel=1e-9) for n in found) for e in expected), found
