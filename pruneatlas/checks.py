@@ -24,6 +24,15 @@ WAIVABLE_FIELDS = ("accuracy.change", "secondary.change", "params", "flops", *PR
 
 
 @dataclass(frozen=True)
+class Checked:
+    """What checking a result computes anyway and later stages reuse: its canonical JSON (the table's `record`)
+    and its derived values."""
+
+    record: str
+    values: derive.ResultValues
+
+
+@dataclass(frozen=True)
 class FileContext:
     """What a file's checks need to know beyond the file itself."""
 
@@ -191,9 +200,9 @@ def _with_ids(result: Result, ids: dict[str, str]) -> Result:
     return result.model_copy(update=update)
 
 
-def _numbers(result: Result) -> tuple:
+def _numbers(result: Result, values: derive.ResultValues) -> tuple:
     """What two entries of one printed result share whatever their labels: setting, values, where printed."""
-    cost = [derive.cost_values(c).reduction_pct for c in (result.params, result.flops)]
+    cost = [values.params.reduction_pct, values.flops.reduction_pct]
     printed = [getattr(result.accuracy, n) for n in ("baseline", "pruned", "change")]
     return (
         result.method, result.architecture, result.dataset, result.accuracy.metric, result.conditions.sweep,
@@ -202,11 +211,12 @@ def _numbers(result: Result) -> tuple:
 
 
 def resolve_paper(
-    paper: PaperFile, vocab: Vocabularies, ctx: FileContext, records: dict[str, str] | None = None
+    paper: PaperFile, vocab: Vocabularies, ctx: FileContext, checked: dict[str, Checked] | None = None
 ) -> tuple[PaperFile, list[Problem]]:
     """The paper with names replaced by canonical ids, and every problem found in it.
 
-    `records`, when given, receives each result's canonical JSON (computed here anyway, to find duplicates).
+    `checked`, when given, receives each result's canonical JSON and derived values (computed here anyway, to
+    find duplicates), by result id.
     """
     problems: list[Problem] = []
 
@@ -232,9 +242,10 @@ def resolve_paper(
         for field, message in _result_problems(resolved, vocab, ctx, paper):
             report(result.id, field, message)
         fingerprint = result_json(resolved)
-        if records is not None:
-            records[result.id] = fingerprint
-        numbers = _numbers(resolved)
+        values = derive.result_values(paper, resolved, ctx.reproduced, vocab)
+        if checked is not None:
+            checked[result.id] = Checked(fingerprint, values)
+        numbers = _numbers(resolved, values)
         if fingerprint in seen_content:
             report(result.id, "id", f"duplicate result: identical to {seen_content[fingerprint]!r} apart from its id")
         elif numbers in seen_numbers:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 from pruneatlas import paths
-from pruneatlas.checks import FileContext, resolve_paper
+from pruneatlas.checks import Checked, FileContext, resolve_paper
 from pruneatlas.conflicts import Conflict, Facts, SettingKey, facts_for, find_conflicts
 from pruneatlas.data_files import Skipped, find_yaml_files
 from pruneatlas.models import PaperFile
@@ -189,8 +189,8 @@ def compile_paper(
 
     started = time.perf_counter()
     ctx = FileContext(outcome.label, stem, outcome.reproduced, known_keys)
-    records: dict[str, str] = {}
-    resolved, problems = resolve_paper(paper, vocab, ctx, records)
+    checked: dict[str, Checked] = {}
+    resolved, problems = resolve_paper(paper, vocab, ctx, checked)
     resolved, cost_problems = resolve_cost_claims(resolved, vocab, ctx)
     outcome.key = paper.key
     outcome.problems.extend(problems + cost_problems)
@@ -198,7 +198,8 @@ def compile_paper(
     if not outcome.ok:
         return outcome
     file = display_path(outcome.path)
-    outcome.facts = facts_for(resolved, file, outcome.reproduced, vocab)
+    values = {result_id: c.values for result_id, c in checked.items()}
+    outcome.facts = facts_for(resolved, file, outcome.reproduced, vocab, values)
     entries = [*resolved.results, *resolved.cost_claims]
     ids = [f"{resolved.key}/{r.id}" for r in entries]
     outcome.published = [] if outcome.reproduced else ids
@@ -208,7 +209,8 @@ def compile_paper(
     if with_rows:
         started = time.perf_counter()
         outcome.rows = [
-            result_row(resolved, file, outcome.reproduced, r, vocab, records[r.id]) for r in resolved.results
+            result_row(resolved, file, outcome.reproduced, r, vocab, checked[r.id].record, checked[r.id].values)
+            for r in resolved.results
         ]
         outcome.paper_row = paper_row(resolved, file, outcome.reproduced)
         outcome.cost_rows = [cost_row(resolved, file, outcome.reproduced, c, vocab) for c in resolved.cost_claims]
