@@ -145,10 +145,28 @@ def _fits(input_size: list[int] | None, image: int) -> bool:
     return bool(input_size) and max(input_size[-1], image) < INPUT_SIZE_RATIO * min(input_size[-1], image)  # type: ignore[index]
 
 
+_MISMATCHES: tuple[Vocabularies | None, dict[tuple[str, str], str | None]] = (None, {})
+
+
 def network_mismatch(architecture: str, dataset: str, vocab: Vocabularies) -> str | None:
     """Why a network id cannot be the one used on a data set: its input size cannot be the data set's while its
     family has a variant that fits (the ImageNet VGG-16 on 32x32 CIFAR images, where vgg16-cifar exists), with
-    the nearest fitting ids. None when it can be."""
+    the nearest fitting ids. None when it can be.
+
+    Remembered per pair for the vocabularies last asked about: an atlas names few pairs, and finding the fitting
+    variants scans every network.
+    """
+    global _MISMATCHES
+    if _MISMATCHES[0] is not vocab:
+        _MISMATCHES = (vocab, {})
+    known = _MISMATCHES[1]
+    pair = (architecture, dataset)
+    if pair not in known:
+        known[pair] = _mismatch(architecture, dataset, vocab)
+    return known[pair]
+
+
+def _mismatch(architecture: str, dataset: str, vocab: Vocabularies) -> str | None:
     network = vocab.architectures.by_id.get(architecture)
     data = vocab.datasets.by_id.get(dataset)
     image = _spatial(data.image_size) if data is not None else None
