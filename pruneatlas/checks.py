@@ -114,8 +114,10 @@ def _cost_problems(field: str, cost: Cost | None, waived: set[str]) -> Iterator[
             yield f"{field}.{name}", f"a count must be positive, got {printed}"
     if cost.baseline is not None and cost.pruned is not None and cost.pruned.value > cost.baseline.value:
         yield f"{field}.pruned", f"remaining {cost.pruned} exceeds the baseline {cost.baseline}"
+    if field in waived or len(derive.removed_fraction_forms(cost)) < 2:
+        return
     intervals = derive.cost_intervals(cost)
-    if len(intervals) > 1 and field not in waived and not _overlap(list(intervals.values()), COST_SLACK_FRACTION):
+    if not _overlap(list(intervals.values()), COST_SLACK_FRACTION):
         described = ", ".join(
             f"{form} gives {100 * max(lo, -9.99):.2f}..{100 * min(hi, 9.99):.2f} % removed"
             for form, (lo, hi) in intervals.items()
