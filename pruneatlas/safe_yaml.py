@@ -251,7 +251,11 @@ def load_yaml_file(path: Path) -> Any:
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    """Multi-line strings (BibTeX) as literal blocks; strings that look like numbers, booleans or dates quoted."""
+    """Multi-line strings (BibTeX) as literal blocks; strings that look like numbers, booleans or dates quoted;
+    an object met twice written out twice, never as an anchor and an alias, which reading refuses."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
