@@ -14,8 +14,6 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -24,13 +22,11 @@ from pruneatlas.checks import Checked, FileContext, resolve_paper
 from pruneatlas.conflicts import Conflict, Facts, SettingKey, facts_for, find_conflicts
 from pruneatlas.data_files import Skipped, find_yaml_files
 from pruneatlas.models import PaperFile
+from pruneatlas.paper_schema import RESULT_LISTS, parse_paper
 from pruneatlas.plausibility import implausible_accuracies
 from pruneatlas.problems import WHOLE_FILE, Problem
 from pruneatlas.safe_yaml import YamlError, load_yaml_file, load_yaml_text
 from pruneatlas.vocab import Vocabularies, load_vocabularies
-
-# The lists of a paper file whose entries are results with ids of their own (accuracy results, cost claims).
-RESULT_LISTS = ("results", "cost_claims")
 
 
 @dataclass(frozen=True)
@@ -92,53 +88,6 @@ def _is_reproduced(path: Path, raw: dict[str, Any]) -> bool:
         return False
     entries = [e for kind in RESULT_LISTS if isinstance(raw.get(kind), list) for e in raw[kind]]
     return any(isinstance(e, dict) and "provenance" in e for e in entries)
-
-
-def _result_label(raw: Any, kind: str, index: int) -> str:
-    try:
-        label = raw[kind][index]["id"]
-    except (KeyError, IndexError, TypeError):
-        label = None
-    return label if isinstance(label, str) and label else f"{kind}[{index}]"
-
-
-def _message(error: dict[str, Any]) -> str:
-    kind, msg = error["type"], error["msg"]
-    if kind == "extra_forbidden":
-        return "unknown field (not in the schema; check its spelling)"
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "value_error":
-        return msg.removeprefix("Value error, ")
-    value = error.get("input")
-    shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
-    return f"{msg} (got {shown[:80]})"
-
-
-def validation_problems(label: str, raw: Any, exc: ValidationError) -> list[Problem]:
-    """Pydantic's errors as file: result: field: message lines."""
-    problems = []
-    for error in exc.errors(include_url=False):
-        loc = list(error["loc"])
-        result = WHOLE_FILE
-        if len(loc) >= 2 and loc[0] in RESULT_LISTS and isinstance(loc[1], int):
-            result = _result_label(raw, str(loc[0]), loc[1])
-            loc = loc[2:]
-        field_name = ".".join(str(part) for part in loc) or "(file)"
-        problems.append(Problem(label, result, field_name, _message(error)))
-    return problems
-
-
-def parse_paper(raw: Any, label: str) -> tuple[PaperFile | None, list[Problem]]:
-    if not isinstance(raw, dict):
-        kind = "empty" if raw is None else type(raw).__name__
-        return None, [
-            Problem(label, WHOLE_FILE, "(file)", f"expected a mapping with key, title, results ...; got {kind}")
-        ]
-    try:
-        return PaperFile.model_validate(raw), []
-    except ValidationError as exc:
-        return None, validation_problems(label, raw, exc)
 
 
 def _read(path: Path) -> tuple[Any, list[Problem]]:
