@@ -17,8 +17,8 @@ import duckdb
 
 from pruneatlas import paths
 from pruneatlas.api import published_view
-from pruneatlas.checks import printed_numbers
 from pruneatlas.models import Result
+from pruneatlas.plausibility import printed_numbers
 from pruneatlas.safe_yaml import load_yaml_file, load_yaml_text
 from pruneatlas.sql import load_sql, run_select
 

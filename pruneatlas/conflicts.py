@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from pruneatlas.derive import cost_values
+from pruneatlas.derive import ResultValues
 from pruneatlas.models import Accuracy, PaperFile, Result
 from pruneatlas.printed import Printed
 from pruneatlas.problems import Problem
@@ -135,15 +135,15 @@ def _drop(accuracy: Accuracy, higher_is_better: bool) -> Value | None:
     return Value(drop, drop, slack)
 
 
-def _setting(result: Result, paper: PaperFile, vocab: Vocabularies, metric: str) -> SettingKey:
-    granularity = result.granularity or vocab.methods.by_id[result.method].granularity or ""
+def _setting(result: Result, paper: PaperFile, values: ResultValues) -> SettingKey:
+    granularity = values.granularity or ""
     c = result.conditions
     return (
         result.method_paper or paper.key,
         result.method,
         result.architecture,
         result.dataset,
-        metric,
+        values.norm_metric,
         SAME_STRUCTURE.get(granularity, granularity),
         bool(c.quantized),
         bool(c.distillation),
@@ -152,9 +152,12 @@ def _setting(result: Result, paper: PaperFile, vocab: Vocabularies, metric: str)
     )
 
 
-def facts_for(paper: PaperFile, file: str, reproduced: bool, vocab: Vocabularies) -> list[tuple[SettingKey, Facts]]:
-    """What the conflict check compares of each (resolved) result: its setting and its numbers. Sweep points and
-    baselines a paper re-ran are kept for the plausibility checks but not compared (`compared`)."""
+def facts_for(
+    paper: PaperFile, file: str, reproduced: bool, vocab: Vocabularies, derived: dict[str, ResultValues]
+) -> list[tuple[SettingKey, Facts]]:
+    """What the conflict check compares of each (resolved) result: its setting and its numbers (`derived`: each
+    result's values by id). Sweep points and baselines a paper re-ran are kept for the plausibility checks but
+    not compared (`compared`)."""
     if reproduced:
         return []
     found = []
@@ -167,7 +170,8 @@ def facts_for(paper: PaperFile, file: str, reproduced: bool, vocab: Vocabularies
             "accuracy.baseline": _value(accuracy.baseline, complement, accuracy.baseline_std),
             "acc_drop": _drop(accuracy, metric.higher_is_better),
         }
-        reductions = {m: cost_values(getattr(result, m)).reduction_pct for m in ("params", "flops")}
+        values_of = derived[result.id]
+        reductions = {"params": values_of.params.reduction_pct, "flops": values_of.flops.reduction_pct}
         costs = {m: r for m, r in reductions.items() if r is not None}
         origin = result.method_paper or paper.key
         source = result.source
@@ -184,13 +188,13 @@ def facts_for(paper: PaperFile, file: str, reproduced: bool, vocab: Vocabularies
             dense=values["accuracy.baseline"] if llm else None,
             costs=costs,
             values={k: v for k, v in values.items() if v is not None},
-            network=(result.architecture, result.dataset, metric.complement_of or metric.id),
+            network=(result.architecture, result.dataset, values_of.norm_metric),
             waived=frozenset(d.field for d in result.discrepancies),
             compared=not (result.conditions.sweep or result.conditions.reimplemented),
             sweep=result.conditions.sweep,
             protocol=result.protocol.setting() if result.protocol else {},
         )
-        found.append((_setting(result, paper, vocab, metric.complement_of or metric.id), facts))
+        found.append((_setting(result, paper, values_of), facts))
     return found
 
 

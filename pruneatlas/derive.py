@@ -1,10 +1,14 @@
 """Canonical values derived from what was printed: the only place these formulas live.
 
 Cost: reduction % = 100 (1 - pruned / baseline) = 100 - remaining % = 100 (1 - 1 / ratio).
-Accuracy: degradation is signed so that positive is always worse, whatever the metric's direction.
+Accuracy: degradation is signed so that positive is always worse, whatever the metric's direction; an error rate
+is compared in accuracy form (100 minus it).
+Kind: structured when the granularity (the method's unless the row gives one) removes whole structures; the
+source kind says whether a row is the paper's own, a quote, an import or our re-run.
 Training cost: seconds = amount x seconds per unit; % of the reference's cost = printed share, or 100 + increase.
 Each printed form also implies an interval for the removed fraction; `cost_intervals` exposes them so
-`checks.py` can test that the forms a paper printed agree with each other.
+`checks.py` can test that the forms a paper printed agree with each other. `result_values` derives all of a
+result's values at once: checking computes them, and the conflict facts and the table row reuse them.
 """
 
 from __future__ import annotations
@@ -12,8 +16,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from pruneatlas.models import SECONDS_PER_UNIT, Accuracy, Cost, TrainingCost
+from pruneatlas.models import (
+    SECONDS_PER_UNIT,
+    STRUCTURED_GRANULARITIES,
+    Accuracy,
+    Cost,
+    CostClaim,
+    PaperFile,
+    Result,
+    SourceKind,
+    TrainingCost,
+)
 from pruneatlas.printed import Printed
+from pruneatlas.vocab import Vocabularies
 
 
 @dataclass(frozen=True)
@@ -131,3 +146,66 @@ def percent_of_reference(cost: TrainingCost) -> float | None:
     if cost.increase_pct is not None:
         return _clean(100.0 + cost.increase_pct.value)
     return None
+
+
+def accuracy_form(printed: Printed | None, complement: bool) -> float | None:
+    """A printed accuracy in accuracy form: an error rate (`complement`) is 100 minus it."""
+    if printed is None:
+        return None
+    return round(100.0 - printed.value, 6) if complement else printed.value
+
+
+def source_kind(paper: PaperFile, entry: Result | CostClaim, reproduced: bool) -> SourceKind:
+    """Our re-run, an imported collection's row, a quote of another paper's method, or the paper's own result
+    (a baseline its authors re-ran themselves included)."""
+    if reproduced:
+        return "reproduced"
+    if entry.source.collection is not None:
+        return "imported"
+    if entry.method_paper is not None and entry.method_paper != paper.key and not entry.conditions.reimplemented:
+        return "secondary"
+    return "reported"
+
+
+@dataclass(frozen=True)
+class ResultValues:
+    """Everything derived from one result, computed once (`result_values`) for its checks, its conflict facts and
+    its table row. `norm_metric` is the metric in accuracy form (top1 for top1_err); the accuracy fields are None
+    when the metric is unknown (the row has an error then and is never built)."""
+
+    params: CostValues
+    flops: CostValues
+    acc_drop: float | None
+    secondary_drop: float | None
+    norm_metric: str
+    baseline_norm: float | None
+    pruned_norm: float | None
+    granularity: str | None
+    structured: bool | None
+    source_kind: SourceKind
+
+
+def _drop(accuracy: Accuracy | None, vocab: Vocabularies) -> float | None:
+    metric = vocab.metrics.by_id.get(accuracy.metric) if accuracy is not None else None
+    return None if metric is None or accuracy is None else degradation(accuracy, metric.higher_is_better)
+
+
+def result_values(paper: PaperFile, result: Result, reproduced: bool, vocab: Vocabularies) -> ResultValues:
+    """A (resolved) result's derived values; names that do not resolve leave what depends on them None."""
+    accuracy = result.accuracy
+    metric = vocab.metrics.by_id.get(accuracy.metric)
+    complement = metric.complement_of if metric is not None else None
+    method = vocab.methods.by_id.get(result.method)
+    granularity = result.granularity or (method.granularity if method is not None else None)
+    return ResultValues(
+        params=cost_values(result.params),
+        flops=cost_values(result.flops),
+        acc_drop=_drop(accuracy, vocab),
+        secondary_drop=_drop(result.secondary, vocab),
+        norm_metric=complement or accuracy.metric,
+        baseline_norm=accuracy_form(accuracy.baseline, complement is not None),
+        pruned_norm=accuracy_form(accuracy.pruned, complement is not None),
+        granularity=granularity,
+        structured=None if granularity is None else granularity in STRUCTURED_GRANULARITIES,
+        source_kind=source_kind(paper, result, reproduced),
+    )

@@ -14,23 +14,19 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 if TYPE_CHECKING:
     import pyarrow as pa
-    from pydantic_core import ErrorDetails
 
 from pruneatlas import paths
-from pruneatlas.checks import FileContext, implausible_accuracies, resolve_paper
+from pruneatlas.checks import Checked, FileContext, resolve_paper
 from pruneatlas.conflicts import Conflict, Facts, SettingKey, facts_for, find_conflicts
 from pruneatlas.data_files import Skipped, find_yaml_files
 from pruneatlas.models import CostClaim, PaperFile, Result
+from pruneatlas.paper_schema import RESULT_LISTS, parse_paper
+from pruneatlas.plausibility import implausible_accuracies
 from pruneatlas.problems import WHOLE_FILE, Problem
 from pruneatlas.safe_yaml import YamlError, load_yaml_file, load_yaml_text
 from pruneatlas.vocab import Vocabularies, load_vocabularies
-
-# The lists of a paper file whose entries are results with ids of their own (accuracy results, cost claims).
-RESULT_LISTS = ("results", "cost_claims")
 
 
 @dataclass(frozen=True)
@@ -94,53 +90,6 @@ def _is_reproduced(path: Path, raw: dict[str, Any]) -> bool:
     return any(isinstance(e, dict) and "provenance" in e for e in entries)
 
 
-def _result_label(raw: Any, kind: str, index: int) -> str:
-    try:
-        label = raw[kind][index]["id"]
-    except (KeyError, IndexError, TypeError):
-        label = None
-    return label if isinstance(label, str) and label else f"{kind}[{index}]"
-
-
-def _message(error: ErrorDetails) -> str:
-    kind, msg = error["type"], error["msg"]
-    if kind == "extra_forbidden":
-        return "unknown field (not in the schema; check its spelling)"
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "value_error":
-        return msg.removeprefix("Value error, ")
-    value = error.get("input")
-    shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
-    return f"{msg} (got {shown[:80]})"
-
-
-def validation_problems(label: str, raw: Any, exc: ValidationError) -> list[Problem]:
-    """Pydantic's errors as file: result: field: message lines."""
-    problems = []
-    for error in exc.errors(include_url=False):
-        loc = list(error["loc"])
-        result = WHOLE_FILE
-        if len(loc) >= 2 and loc[0] in RESULT_LISTS and isinstance(loc[1], int):
-            result = _result_label(raw, str(loc[0]), loc[1])
-            loc = loc[2:]
-        field_name = ".".join(str(part) for part in loc) or "(file)"
-        problems.append(Problem(label, result, field_name, _message(error)))
-    return problems
-
-
-def parse_paper(raw: Any, label: str) -> tuple[PaperFile | None, list[Problem]]:
-    if not isinstance(raw, dict):
-        kind = "empty" if raw is None else type(raw).__name__
-        return None, [
-            Problem(label, WHOLE_FILE, "(file)", f"expected a mapping with key, title, results ...; got {kind}")
-        ]
-    try:
-        return PaperFile.model_validate(raw), []
-    except ValidationError as exc:
-        return None, validation_problems(label, raw, exc)
-
-
 def _read(path: Path) -> tuple[Any, list[Problem]]:
     label = display_path(path)
     try:
@@ -189,16 +138,21 @@ def compile_paper(
 
     started = time.perf_counter()
     ctx = FileContext(outcome.label, stem, outcome.reproduced, known_keys)
-    records: dict[str, str] = {}
-    resolved, problems = resolve_paper(paper, vocab, ctx, records)
+    checked: dict[str, Checked] = {}
+    resolved, problems = resolve_paper(paper, vocab, ctx, checked)
     resolved, cost_problems = resolve_cost_claims(resolved, vocab, ctx)
     outcome.key = paper.key
     outcome.problems.extend(problems + cost_problems)
     outcome.seconds["checks"] = time.perf_counter() - started
     if not outcome.ok:
         return outcome
+    started = time.perf_counter()
     file = display_path(outcome.path)
-    outcome.facts = facts_for(resolved, file, outcome.reproduced, vocab)
+    values = {result_id: c.values for result_id, c in checked.items()}
+    # Sweep points are neither compared nor judged against the atlas's baselines: their facts would only travel.
+    facts = facts_for(resolved, file, outcome.reproduced, vocab, values)
+    outcome.facts = [(key, fact) for key, fact in facts if not fact.sweep]
+    outcome.seconds["facts"] = time.perf_counter() - started
     entries: list[Result | CostClaim] = [*resolved.results, *resolved.cost_claims]
     ids = [f"{resolved.key}/{r.id}" for r in entries]
     outcome.published = [] if outcome.reproduced else ids
@@ -208,7 +162,8 @@ def compile_paper(
     if with_rows:
         started = time.perf_counter()
         outcome.rows = [
-            result_row(resolved, file, outcome.reproduced, r, vocab, records[r.id]) for r in resolved.results
+            result_row(resolved, file, outcome.reproduced, r, vocab, checked[r.id].record, checked[r.id].values)
+            for r in resolved.results
         ]
         outcome.paper_row = paper_row(resolved, file, outcome.reproduced)
         outcome.cost_rows = [cost_row(resolved, file, outcome.reproduced, c, vocab) for c in resolved.cost_claims]
@@ -299,7 +254,10 @@ def compile_files(
 
     size = max(1, len(files) // (workers * 4))
     batches = [files[i : i + size] for i in range(0, len(files), size)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with (
+        _no_cyclic_gc(),  # unpickling the outcomes makes as many small objects as compiling them
+        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool,
+    ):
         work = partial(_compile_batch, known_keys=known_keys, keep_model=keep_models, with_rows=with_rows)
         parts = list(pool.map(work, batches))
     return [o for outcomes, _ in parts for o in outcomes], [table for _, table in parts if table is not None]
@@ -370,7 +328,7 @@ def load_atlas(
     atlas.problems.extend(_skipped_problem(entry) for entry in skipped)
     started = time.perf_counter()
     cross_file_checks(outcomes, atlas)
-    for name in ("yaml_parse", "schema", "checks", "frames"):
+    for name in ("yaml_parse", "schema", "checks", "facts", "frames"):
         atlas.timings[name] = sum(o.seconds.get(name, 0.0) for o in outcomes)
     atlas.timings["cross_file"] = time.perf_counter() - started
     return atlas

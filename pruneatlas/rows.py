@@ -1,6 +1,7 @@
 """One flat row per result and per paper: the shape of the DuckDB tables and every export.
 
-No pandas here, so the build's worker processes that compile paper files import it cheaply.
+No pandas here, so the build's worker processes that compile paper files import it cheaply. Every derived value
+comes from `derive.py` (`derive.result_values`, computed once per result while it is checked).
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ import json
 from typing import Any
 
 from pruneatlas import derive
-from pruneatlas.models import STRUCTURED_GRANULARITIES, CostClaim, PaperFile, Protocol, Result, SourceKind
+from pruneatlas.models import CostClaim, PaperFile, Protocol, Result
+from pruneatlas.plausibility import PRINTED_BLOCKS
 from pruneatlas.printed import Printed
 from pruneatlas.vocab import Vocabularies
 
@@ -20,7 +22,9 @@ CONTRACT_COLUMNS = [
     "flops_pruned", "flops_reduction_pct", "speedup", "locator", "extraction", "notes",
 ]  # fmt: skip
 # An LLM row's evaluation protocol (models.Protocol), one column per field, prefixed so they read as one group.
-PROTOCOL_COLUMNS = [f"protocol_{name}" for name in Protocol.model_fields]
+PROTOCOL_FIELDS = tuple(Protocol.model_fields)
+PROTOCOL_COLUMNS = [f"protocol_{name}" for name in PROTOCOL_FIELDS]
+_NO_PROTOCOL = dict.fromkeys(PROTOCOL_COLUMNS)
 # The columns `result_row` adds after the contract ones: they give an atlas with no results its full shape,
 # so the views in resource/ still bind (a new checkout whose paper files are still `results: []`).
 CONTEXT_COLUMNS = [
@@ -47,32 +51,14 @@ def paper_record(paper: PaperFile) -> dict[str, Any]:
     return paper.model_dump(mode="json", exclude_none=True, exclude_defaults=True, exclude={"results"})
 
 
-def source_kind(paper: PaperFile, result: Result | CostClaim, reproduced: bool) -> SourceKind:
-    if reproduced:
-        return "reproduced"
-    if result.source.collection is not None:
-        return "imported"
-    if result.method_paper is not None and result.method_paper != paper.key and not result.conditions.reimplemented:
-        return "secondary"
-    return "reported"
-
-
 def _value(printed: Printed | None) -> float | None:
     return None if printed is None else printed.value
-
-
-_PRINTED_FIELDS = {
-    "accuracy": ("baseline", "pruned", "change", "baseline_std", "pruned_std"),
-    "secondary": ("baseline", "pruned", "change", "baseline_std", "pruned_std"),
-    "params": ("baseline", "pruned", "removed_pct", "remaining_pct", "ratio"),
-    "flops": ("baseline", "pruned", "removed_pct", "remaining_pct", "ratio"),
-}
 
 
 def _bounds(result: Result) -> str | None:
     """Printed values that are bounds or approximations ('params.removed_pct >93'), so no one reads them as exact."""
     found = []
-    for block_name, names in _PRINTED_FIELDS.items():
+    for block_name, names in PRINTED_BLOCKS:
         block = getattr(result, block_name)
         if block is None:
             continue
@@ -89,65 +75,56 @@ def result_json(result: Result) -> str:
     return result.model_dump_json(exclude={"id"}, exclude_none=True, exclude_defaults=True)
 
 
-def _accuracy_columns(prefix: str, result: Result, vocab: Vocabularies, secondary: bool) -> dict[str, Any]:
-    accuracy = result.secondary if secondary else result.accuracy
-    if accuracy is None:
-        return {f"{prefix}metric": None, f"{prefix}baseline": None, f"{prefix}pruned": None, f"{prefix}drop": None}
-    metric = vocab.metrics.by_id[accuracy.metric]
-    return {
-        f"{prefix}metric": accuracy.metric,
-        f"{prefix}baseline": _value(accuracy.baseline),
-        f"{prefix}pruned": _value(accuracy.pruned),
-        f"{prefix}drop": derive.degradation(accuracy, metric.higher_is_better),
-    }
-
-
 def _protocol_columns(protocol: Protocol | None) -> dict[str, Any]:
     """One column per protocol field; the task list as one comma-separated string."""
-    values = protocol.model_dump() if protocol else {}
+    if protocol is None:
+        return _NO_PROTOCOL
+    values = protocol.model_dump()
     tasks = values.get("tasks")
     values["tasks"] = ", ".join(tasks) if tasks else None
-    return {f"protocol_{name}": values.get(name) for name in Protocol.model_fields}
+    return {f"protocol_{name}": values.get(name) for name in PROTOCOL_FIELDS}
 
 
 def result_row(
-    paper: PaperFile, file: str, reproduced: bool, result: Result, vocab: Vocabularies, record: str | None = None
+    paper: PaperFile,
+    file: str,
+    reproduced: bool,
+    result: Result,
+    vocab: Vocabularies,
+    record: str | None = None,
+    values: derive.ResultValues | None = None,
 ) -> dict[str, Any]:
-    """The flat row of one (resolved) result: contract columns, context columns and its canonical JSON
-    (`record`, when the caller already has it from `result_json`)."""
+    """The flat row of one (resolved) result: contract columns, context columns and its canonical JSON.
+
+    `record` (from `result_json`) and `values` (from `derive.result_values`) are passed when the checks already
+    computed them, so a build derives each result's values once.
+    """
     method = vocab.methods.by_id[result.method]
     metric = vocab.metrics.by_id[result.accuracy.metric]
     architecture = vocab.architectures.by_id[result.architecture]
     dataset = vocab.datasets.by_id[result.dataset]
-    params, flops = derive.cost_values(result.params), derive.cost_values(result.flops)
-    granularity = result.granularity or method.granularity
-    accuracy = result.accuracy
-    complement = metric.complement_of
-
-    def normalised(printed: Printed | None) -> float | None:
-        if printed is None:
-            return None
-        return round(100.0 - printed.value, 6) if complement else printed.value
-
+    derived = values or derive.result_values(paper, result, reproduced, vocab)
+    params, flops = derived.params, derived.flops
+    accuracy, secondary = result.accuracy, result.secondary
     conditions, source = result.conditions, result.source
     provenance = result.provenance
     return {
         "result_id": f"{paper.key}/{result.id}",
         "paper_key": paper.key,
         "year": paper.year,
-        "source_kind": source_kind(paper, result, reproduced),
+        "source_kind": derived.source_kind,
         "method": result.method,
         "method_label": result.method_label,
         "method_paper": result.method_paper or paper.key,
         "category": method.category,
-        "granularity": granularity,
-        "structured": None if granularity is None else granularity in STRUCTURED_GRANULARITIES,
+        "granularity": derived.granularity,
+        "structured": derived.structured,
         "architecture": result.architecture,
         "dataset": result.dataset,
         "metric": accuracy.metric,
         "baseline_acc": _value(accuracy.baseline),
         "pruned_acc": _value(accuracy.pruned),
-        "acc_drop": derive.degradation(accuracy, metric.higher_is_better),
+        "acc_drop": derived.acc_drop,
         "params_baseline": params.baseline,
         "params_pruned": params.pruned,
         "params_reduction_pct": params.reduction_pct,
@@ -170,13 +147,16 @@ def result_row(
         "scope": result.scope,
         "schedule": result.schedule,
         "higher_is_better": metric.higher_is_better,
-        "norm_metric": complement or accuracy.metric,
-        "baseline_norm": normalised(accuracy.baseline),
-        "pruned_norm": normalised(accuracy.pruned),
+        "norm_metric": derived.norm_metric,
+        "baseline_norm": derived.baseline_norm,
+        "pruned_norm": derived.pruned_norm,
         "acc_claim": accuracy.claim,
         "baseline_std": _value(accuracy.baseline_std),
         "pruned_std": _value(accuracy.pruned_std),
-        **_accuracy_columns("secondary_", result, vocab, secondary=True),
+        "secondary_metric": secondary.metric if secondary else None,
+        "secondary_baseline": _value(secondary.baseline) if secondary else None,
+        "secondary_pruned": _value(secondary.pruned) if secondary else None,
+        "secondary_drop": derived.secondary_drop,
         "flops_unit": result.flops.unit if result.flops else None,
         "num_runs": conditions.num_runs,
         "finetune_epochs": conditions.finetune_epochs,
@@ -240,7 +220,7 @@ def cost_row(paper: PaperFile, file: str, reproduced: bool, claim: CostClaim, vo
         "result_id": f"{paper.key}/{claim.id}",
         "paper_key": paper.key,
         "year": paper.year,
-        "source_kind": source_kind(paper, claim, reproduced),
+        "source_kind": derive.source_kind(paper, claim, reproduced),
         "method": claim.method,
         "method_label": claim.method_label,
         "method_paper": claim.method_paper or paper.key,

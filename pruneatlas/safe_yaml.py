@@ -92,7 +92,7 @@ def _refuse_marked(event: Any) -> None:
     raise _Refused(f"tags ({event.tag}) are not allowed; write the plain value", line)
 
 
-def _build(text: str, loader_class: type) -> Any:
+def _build(text: str | bytes, loader_class: type) -> Any:
     """The document's value, built from the parser's events in one pass.
 
     Every collection is collected as a flat list (a mapping's keys and values alternate) and a mapping becomes
@@ -164,7 +164,7 @@ def _key_value(node: yaml.Node) -> Any:
     return _plain(node.value) if node.style in (None, "") and node.value else node.value
 
 
-def _duplicate_lines(text: str, loader_class: type) -> str:
+def _duplicate_lines(text: str | bytes, loader_class: type) -> str:
     """`key (lines a, b)` for the first duplicate key: the slow path, taken only for a file that has one."""
     pending = [yaml.compose(text, Loader=loader_class)]
     while pending:
@@ -196,6 +196,11 @@ def _loads(text: str, where: str, loader_class: type = LOADER) -> Any:
         offset = len(text[:nul].encode("utf-8"))
         line = text.count("\n", 0, nul) + 1
         raise YamlError(f"{where}: a NUL byte at byte offset {offset} (line {line}); a data file is plain text")
+    return _parsed(text, where, loader_class)
+
+
+def _parsed(text: str | bytes, where: str, loader_class: type = LOADER) -> Any:
+    """The value of a text without NUL bytes (or its UTF-8 bytes, which the parser reads without re-encoding)."""
     try:
         return _build(text, loader_class)
     except _Refused as exc:
@@ -239,14 +244,18 @@ def load_yaml_file(path: Path) -> Any:
         line = data.count(b"\n", 0, nul) + 1
         raise YamlError(f"{path}: a NUL byte at byte offset {nul} (line {line}); a data file is plain text")
     try:
-        text = data.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise YamlError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    return _loads(text, str(path))
+    return _parsed(data, str(path))
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    """Multi-line strings (BibTeX) as literal blocks; strings that look like numbers, booleans or dates quoted."""
+    """Multi-line strings (BibTeX) as literal blocks; strings that look like numbers, booleans or dates quoted;
+    an object met twice written out twice, never as an anchor and an alias, which reading refuses."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:

@@ -95,7 +95,7 @@ def test_unstructured_and_n_m_rows_are_different_settings(write_paper: WritePape
 def test_a_baseline_the_authors_re_ran_is_their_own_measurement_not_a_conflicting_copy(
     write_paper: WritePaper, atlas_dir
 ):
-    from pruneatlas.rows import source_kind
+    from pruneatlas.derive import source_kind
 
     write_paper(HRANK)
     rerun = _copy(92.17)

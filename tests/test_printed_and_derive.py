@@ -85,3 +85,42 @@ def test_a_printed_ratio_is_kept_rather_than_recomputed():
 )
 def test_degradation_is_positive_when_the_pruned_model_is_worse(accuracy, higher_is_better, drop):
     assert derive.degradation(Accuracy.model_validate(accuracy), higher_is_better) == pytest.approx(drop)
+
+
+def test_result_values_derive_every_form_of_a_row_once():
+    """An error-rate row of a filter method quoted from another paper: accuracy form, signed drop, cost values,
+    the method's granularity (structured) and its source kind, all from one call."""
+    from paper_factory import VALID_PAPER, VALID_RESULT
+
+    from pruneatlas.models import PaperFile
+    from pruneatlas.vocab import load_vocabularies
+
+    quoted = {**VALID_RESULT, "method_paper": "Li2017Pruning"}
+    paper = PaperFile.model_validate({**VALID_PAPER, "key": "He2018Soft", "results": [quoted]})
+    values = derive.result_values(paper, paper.results[0], False, load_vocabularies())
+    assert (values.norm_metric, values.baseline_norm, values.pruned_norm) == ("top1", 93.04, 93.1)
+    assert values.acc_drop == pytest.approx(-0.06)
+    assert values.params.reduction_pct == 9.4 and values.flops.reduction_pct == 10.4
+    assert (values.granularity, values.structured, values.source_kind) == ("filter", True, "secondary")
+
+
+def test_a_build_derives_each_result_once(write_paper, monkeypatch: pytest.MonkeyPatch):
+    """Checks, conflict facts and table rows share one derivation per result (they ran it up to six times)."""
+    from paper_factory import VALID_RESULT, paper
+
+    from pruneatlas.loader import load_atlas
+
+    calls = {"result_values": 0, "cost_values": 0}
+    for name in calls:
+        original = getattr(derive, name)
+
+        def counted(*args, _original=original, _name=name):
+            calls[_name] += 1
+            return _original(*args)
+
+        monkeypatch.setattr(derive, name, counted)
+    rows = [{**VALID_RESULT, "id": f"r{i}", "method_label": f"ResNet-56-pruned-{i}"} for i in range(3)]
+    path = write_paper(paper(results=rows))
+    atlas = load_atlas([path], context=[path], keep_models=False, with_rows=True)
+    assert atlas.errors == [] and sum(t.num_rows for t in atlas.row_tables) == 3
+    assert calls == {"result_values": 3, "cost_values": 6}

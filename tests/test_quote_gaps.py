@@ -10,9 +10,9 @@ import csv
 from functools import cache
 
 from pruneatlas import paths
-from pruneatlas.checks import printed_numbers, quote_problems
 from pruneatlas.loader import Atlas, load_atlas
 from pruneatlas.paths import QUOTE_GAPS
+from pruneatlas.plausibility import printed_numbers, quote_problems
 
 
 @cache

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -14,8 +13,8 @@ from hypothesis import strategies as st
 
 from pruneatlas import export
 from pruneatlas.build import build
-from pruneatlas.checks import network_problems
 from pruneatlas.loader import load_atlas
+from pruneatlas.plausibility import network_mismatch
 from pruneatlas.safe_yaml import dump_yaml
 from pruneatlas.sql import connect_readonly
 from pruneatlas.table import papers_from_tables
@@ -30,12 +29,7 @@ text = text.filter(bool)
 percent = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False).map(float)
 accuracy_percent = st.decimals(min_value=60, max_value=99, places=2, allow_nan=False).map(float)
 error_percent = st.decimals(min_value=1, max_value=40, places=2, allow_nan=False).map(float)
-NETWORKS = [
-    (a, d)
-    for a in ARCHITECTURES
-    for d in DATASETS
-    if not list(network_problems(SimpleNamespace(architecture=a, dataset=d), VOCAB))  # type: ignore[arg-type]
-]
+NETWORKS = [(a, d) for a in ARCHITECTURES for d in DATASETS if network_mismatch(a, d, VOCAB) is None]
 
 
 @st.composite

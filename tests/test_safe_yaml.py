@@ -53,6 +53,13 @@ def test_non_utf8_is_refused(tmp_path: Path):
         load_yaml_file(path)
 
 
+def test_a_shared_object_is_written_twice_not_as_an_alias():
+    block = {"metric": "top1", "pruned": 93.1}
+    text = safe_yaml.dump_yaml({"results": [{"accuracy": block}, {"accuracy": block}]})
+    assert "&" not in text and "*" not in text
+    assert load_yaml_text(text) == {"results": [{"accuracy": block}, {"accuracy": block}]}
+
+
 def test_dump_then_load_gives_back_the_data():
     data = {"bibtex": "@misc{a,\n  title={T}\n}", "values": [93.26, "0.85M", ">93"], "unicode": "Léonardon"}
     assert load_yaml_text(safe_yaml.dump_yaml(data)) == data
