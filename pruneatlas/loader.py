@@ -263,7 +263,7 @@ def compile_files(
     return [o for outcomes, _ in parts for o in outcomes], [table for _, table in parts if table is not None]
 
 
-def cross_file_checks(outcomes: list[FileOutcome], atlas: Atlas) -> None:
+def cross_file_checks(outcomes: list[FileOutcome], atlas: Atlas, vocab: Vocabularies) -> None:
     """Key clashes, `reproduces` links and conflicts, reported for the checked files only."""
     owners: dict[str, str] = {}
     for outcome in outcomes:
@@ -283,7 +283,7 @@ def cross_file_checks(outcomes: list[FileOutcome], atlas: Atlas) -> None:
     checked_files = {display_path(o.path) for o in outcomes if o.checked} | {o.label for o in outcomes if o.checked}
     atlas.conflicts = [c for c in find_conflicts(f for o in good for f in o.facts) if c.touches(checked_files)]
     facts = [fact for o in good for _, fact in o.facts]
-    atlas.problems.extend(p for p in implausible_accuracies(facts) if p.file in checked_files)
+    atlas.problems.extend(p for p in implausible_accuracies(facts, vocab) if p.file in checked_files)
     for outcome in outcomes:
         if outcome.checked:
             atlas.problems.extend(outcome.problems)
@@ -327,7 +327,7 @@ def load_atlas(
     atlas = Atlas(row_tables=tables)
     atlas.problems.extend(_skipped_problem(entry) for entry in skipped)
     started = time.perf_counter()
-    cross_file_checks(outcomes, atlas)
+    cross_file_checks(outcomes, atlas, vocab)
     for name in ("yaml_parse", "schema", "checks", "facts", "frames"):
         atlas.timings[name] = sum(o.seconds.get(name, 0.0) for o in outcomes)
     atlas.timings["cross_file"] = time.perf_counter() - started
@@ -357,5 +357,5 @@ def check_text(text: str, name: str | None = None, vocab: Vocabularies | None = 
     known = known_keys_of([*others, target])
     pasted = compile_paper(paper, FileOutcome(target, label, True), stem, vocab, known, True, False)
     outcomes = [pasted, *compile_files([(p, False) for p in others], vocab, known, False, False)[0]]
-    cross_file_checks(outcomes, atlas)
+    cross_file_checks(outcomes, atlas, vocab)
     return atlas

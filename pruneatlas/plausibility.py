@@ -29,7 +29,6 @@ PRINTED_FIELDS = (
     *(f"{block}.{name}" for block, names in PRINTED_BLOCKS for name in names),
     "conditions.runtime_speedup",
 )
-ACCURACY_METRICS = {"top1": 1, "top5": 5}
 FRACTION_LIMIT = 1.0
 FAR_FROM_BASELINES_PP = 25.0
 NEAR_BASELINES_PP = 5.0
@@ -116,11 +115,19 @@ def quote_problems(result: Result, waived: set[str]) -> Iterator[tuple[str, str]
         yield field, _not_quoted(field, printed, result.source.quote or "")
 
 
+def top_k_of(metric_id: str, vocab: Vocabularies) -> int | None:
+    """k of a top-k accuracy (or of the accuracy an error rate complements, e.g. top1_err -> 1); None otherwise."""
+    metric = vocab.metrics.by_id.get(metric_id)
+    if metric is not None and metric.complement_of:
+        metric = vocab.metrics.by_id.get(metric.complement_of)
+    return metric.top_k if metric is not None else None
+
+
 def _accuracy_plausibility(
-    prefix: str, accuracy: Accuracy, classes: int | None, waived: set[str]
+    prefix: str, accuracy: Accuracy, classes: int | None, waived: set[str], vocab: Vocabularies
 ) -> Iterator[tuple[str, str]]:
     """Accuracies below chance (a printed collapse says so in a `discrepancies` entry)."""
-    top_k = ACCURACY_METRICS.get(accuracy.metric.removesuffix("_err"))
+    top_k = top_k_of(accuracy.metric, vocab)
     if top_k is None or not classes or top_k >= classes:
         return
     error = accuracy.metric.endswith("_err")
@@ -196,9 +203,9 @@ def plausibility_problems(
             yield field, _not_quoted(field, printed, result.source.quote or "")
     dataset = vocab.datasets.by_id.get(result.dataset)
     classes = dataset.classes if dataset is not None else None
-    yield from _accuracy_plausibility("accuracy", result.accuracy, classes, waived)
+    yield from _accuracy_plausibility("accuracy", result.accuracy, classes, waived, vocab)
     if result.secondary is not None:
-        yield from _accuracy_plausibility("secondary", result.secondary, classes, waived)
+        yield from _accuracy_plausibility("secondary", result.secondary, classes, waived, vocab)
     if mismatch := network_mismatch(result.architecture, result.dataset, vocab):
         yield "architecture", mismatch
 
@@ -222,14 +229,14 @@ def _median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def implausible_accuracies(facts: Iterable[Facts]) -> list[Problem]:
+def implausible_accuracies(facts: Iterable[Facts], vocab: Vocabularies) -> list[Problem]:
     """Accuracies far from every baseline the atlas holds for that network and data set, where the number
     would fit as the complementary error rate or as a fraction: the two typing slips a reader cannot see.
 
     The reference is the median baseline (in accuracy form) over at least MIN_BASELINES rows of two papers;
     points of a hyper-parameter sweep, where failed runs are expected, are not judged.
     """
-    rows = [f for f in facts if f.network[2] in ACCURACY_METRICS and not f.sweep]
+    rows = [f for f in facts if top_k_of(f.network[2], vocab) is not None and not f.sweep]
     baselines: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
     for fact in rows:
         if "accuracy.baseline" in fact.values:

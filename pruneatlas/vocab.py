@@ -68,6 +68,7 @@ class Metric(Entry):
     minimum: float | None = 0.0
     maximum: float | None = 100.0
     complement_of: str | None = Field(None, description="For an error rate: the accuracy it is 100 minus")
+    top_k: int | None = Field(None, ge=1, description="For a top-k accuracy: k, which sets its chance level")
 
 
 E = TypeVar("E", bound=Entry, covariant=True)  # a Vocabulary[Method] is a Vocabulary[Entry]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pruneatlas.plausibility import network_mismatch, quoted_numbers
+from pruneatlas.plausibility import network_mismatch, quoted_numbers, top_k_of
 from pruneatlas.vocab import load_vocabularies
 
 VOCAB = load_vocabularies()
@@ -37,3 +37,8 @@ def test_unknown_ids_are_left_to_the_vocabulary_check():
 def test_quoted_numbers_read_every_form(quote: str, expected: set[float]):
     found = quoted_numbers(quote)
     assert all(any(n == pytest.approx(e, rel=1e-9) for n in found) for e in expected), found
+
+
+def test_the_chance_level_of_a_metric_comes_from_its_vocabulary_entry() -> None:
+    assert (top_k_of("top1", VOCAB), top_k_of("top5_err", VOCAB)) == (1, 5)  # an error rate: its accuracy's k
+    assert top_k_of("perplexity", VOCAB) is None and top_k_of("no-such-metric", VOCAB) is None
