@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import duckdb
 import pandas as pd
@@ -63,7 +64,7 @@ def pandas_pareto(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """The same rule as resource/analyses/pareto.sql: lowest drop at its reduction, and below every drop at a
     larger reduction in its group."""
     x, y = "flops_reduction_pct", "acc_drop"
-    lowest = frame.groupby([*keys, x], sort=False, as_index=False)[y].min()
+    lowest = cast("pd.DataFrame", frame.groupby([*keys, x], sort=False, as_index=False)[y].min())
     lowest = lowest.sort_values([*keys, x], ascending=[True] * len(keys) + [False])
     running = lowest.groupby(keys, sort=False)[y].cummin() if keys else lowest[y].cummin()
     before = running.groupby([lowest[k] for k in keys], sort=False).shift() if keys else running.shift()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -128,8 +129,8 @@ def arrange_pivot(
     return wide.loc[rows, cols]
 
 
-def _sortable(value: object) -> float:
-    return float("-inf") if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+def _sortable(value: Any) -> float:
+    return float("-inf") if value is None or pd.isna(value) else float(value)
 
 
 def figure4(

@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -66,11 +66,11 @@ def _metrics() -> dict[str, Metric]:
     return load_vocabularies().metrics.by_id
 
 
-def number(value: object, digits: int = 2) -> str:
+def number(value: Any, digits: int = 2) -> str:
     """A number as a table prints it: fixed digits, '--' when missing, never '-0.00'."""
     if value is None or pd.isna(value):
         return "--"
-    text = f"{float(value):.{digits}f}"  # type: ignore[arg-type]
+    text = f"{float(value):.{digits}f}"
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
@@ -166,10 +166,10 @@ def pivot_latex(wide: pd.DataFrame, caption: str, version: str | None = None) ->
     """The pivot itself as a booktabs table: its keys as row and column heads, empty cells blank."""
     counts = all(pd.api.types.is_integer_dtype(t) for t in wide.dtypes)
 
-    def cell(value: object) -> str:
+    def cell(value: Any) -> str:
         if value is None or pd.isna(value) or (counts and value == 0):
             return ""
-        return str(int(value)) if counts else number(value)  # type: ignore[call-overload]
+        return str(int(value)) if counts else number(value)
 
     head = [latex_text(f"{wide.index.name or ''} / {wide.columns.name or ''}")]
     head += [latex_text(str(c)) for c in wide.columns]
@@ -243,13 +243,15 @@ def write(
     version: str | None = None,
 ) -> list[Path]:  # fmt: skip
     """Write `frame` as `fmt`; LaTeX also writes the .bib beside it. Returns the files written."""
+    if fmt in ("latex", "bibtex") and papers is None:
+        raise ValueError(f"a {fmt} export cites papers: it needs the papers table")
     if fmt == "latex":
         bib = target.with_suffix(".bib")
         atomic_write_bytes(target, to_latex(frame, filters=filters, version=version).encode("utf-8"))
-        atomic_write_bytes(bib, to_bibtex(cited_keys(frame), papers).encode("utf-8"))
+        atomic_write_bytes(bib, to_bibtex(cited_keys(frame), cast("pd.DataFrame", papers)).encode("utf-8"))
         return [target, bib]
     if fmt == "bibtex":
-        atomic_write_bytes(target, to_bibtex(cited_keys(frame), papers).encode("utf-8"))
+        atomic_write_bytes(target, to_bibtex(cited_keys(frame), cast("pd.DataFrame", papers)).encode("utf-8"))
         return [target]
     atomic_write_bytes(target, to_bytes(frame, fmt))
     return [target]

@@ -223,14 +223,17 @@ def download_files(
     citable = rows is not None and len(rows) > 0 and "paper_key" in rows.columns
     why_not = None if citable else "LaTeX needs result rows with a paper_key column"
     caption = caption or f"Published pruning results: {name} (PruneAtlas)."
+    cited = rows if citable else None
+    latex_file = latex or (functools.partial(_latex, cited, caption, filters, version) if cited is not None else None)
+    bib_file = functools.partial(_bib, cited, paper_frame) if cited is not None else None
     return [
         Download("CSV", f"{slug}.csv", "text/csv", functools.partial(export.to_bytes, plain, "csv")),
         Download("Parquet", f"{slug}.parquet", "application/vnd.apache.parquet",
                  functools.partial(export.to_bytes, plain, "parquet")),
         Download("LaTeX table", f"{slug}.tex", "application/x-tex",
-                 latex or (functools.partial(_latex, rows, caption, filters, version) if citable else None), why_not),
+                 latex_file, why_not),
         Download("BibTeX (.bib)", f"{slug}.bib", "application/x-bibtex",
-                 functools.partial(_bib, rows, paper_frame) if citable else None, why_not),
+                 bib_file, why_not),
     ]  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -84,7 +85,7 @@ def _field_table(row: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(values, columns=["field", "value"])
 
 
-def _missing(value: object) -> bool:
+def _missing(value: Any) -> bool:
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):

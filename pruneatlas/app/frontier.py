@@ -66,7 +66,8 @@ def baselines(rows: pd.DataFrame) -> pd.DataFrame:
 def _pairs(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
     """(architecture, dataset) -> rows, most rows first."""
     counts = frame.groupby(["architecture", "dataset"]).size().sort_values(ascending=False)
-    return {(str(a), str(d)): int(n) for (a, d), n in counts.items()}
+    pairs = cast("dict[tuple[str, str], int]", counts.to_dict())
+    return {(str(a), str(d)): int(n) for (a, d), n in pairs.items()}
 
 
 def _filters(rows: pd.DataFrame, sweep: bool) -> FilterSpec:

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from pydantic import ValidationError
@@ -348,7 +348,9 @@ def import_shrinkbench(source: Path, target: Path | None = None) -> ImportReport
     texts: dict[Path, str] = {}
     for name, rows in sorted(by_paper.items()):
         paper_line = paper_lines[papers.index.get_loc(name)] if papers.index.is_unique else "?"
-        header = paper_header(papers.loc[name], target, f"{source / 'Papers.csv'}: line {paper_line} (paper {name})")
+        header = paper_header(
+            cast("pd.Series", papers.loc[name]), target, f"{source / 'Papers.csv'}: line {paper_line} (paper {name})"
+        )
         path = titles.get(normalised_title(header["title"]), target / f"{header['key']}.yaml")
         text, added = appended(path, header, rows, BANNER)
         if text is not None:
