@@ -252,6 +252,8 @@ def compile_files(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from pruneatlas.workers import plain_main
+
     size = max(1, len(files) // (workers * 4))
     batches = [files[i : i + size] for i in range(0, len(files), size)]
     with (
@@ -259,7 +261,9 @@ def compile_files(
         ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool,
     ):
         work = partial(_compile_batch, known_keys=known_keys, keep_model=keep_models, with_rows=with_rows)
-        parts = list(pool.map(work, batches))
+        with plain_main():  # map submits every batch, so every worker starts here
+            pending = pool.map(work, batches)
+        parts = list(pending)
     return [o for outcomes, _ in parts for o in outcomes], [table for _, table in parts if table is not None]
 
 

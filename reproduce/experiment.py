@@ -13,6 +13,7 @@ from typing import Any
 
 import torch
 
+from pruneatlas.workers import plain_main
 from reproduce.config import RunConfig, dense_hash, dense_identity, group_hash, run_hash
 from reproduce.context import Context, RunOptions, derive_seed
 from reproduce.counting import count
@@ -169,9 +170,10 @@ def execute_many(configs: Sequence[RunConfig], options: RunOptions, command: str
     context = multiprocessing.get_context("spawn")  # CUDA cannot be used in a forked child
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=torch.set_num_threads, initargs=(threads,))
     with pool:
-        futures = {
-            pool.submit(_execute_lane, [configs[i] for i in lane], quiet, command): lane for lane in lanes.values()
-        }
+        with plain_main():  # every worker starts at a submit
+            futures = {
+                pool.submit(_execute_lane, [configs[i] for i in lane], quiet, command): lane for lane in lanes.values()
+            }
         for future, lane in futures.items():
             for i, metrics in zip(lane, future.result(), strict=True):
                 results[i] = metrics
