@@ -17,7 +17,7 @@ from pruneatlas import paths
 from pruneatlas.models import CostClaim
 from reproduce.identity import sha256
 from reproduce.recipes.cost import CostRecipe, Metrics
-from reproduce.rerun_rows import RowError, camel, folder_lock, merge_into
+from reproduce.rerun_rows import RowError, camel, folder_lock, merge_into, provenance
 
 
 @dataclass(frozen=True)
@@ -103,20 +103,16 @@ def build_cost_claim(
             "conditions": {"num_runs": len(pairs)},
             "source": {"locator": f"seeds {', '.join(map(str, seeds))}", "extraction": "rerun"},
             **({"reproduces": linked} if linked else {}),
-            "provenance": {
-                "command": recipe.command + (" --quick" if quick else ""),
-                "config_hash": sha256({"measured": first["group_hash"], "reference": pairs[0].reference["group_hash"]}),
-                "git_sha": first["git_sha"],
-                "versions": first["versions"],
-                "hardware": first["hardware"],
-                "seeds": seeds,
-                "wall_time_s": round(sum(m["wall_time_s"] for m in runs), 1),
-                "cpu_time_s": round(sum(m["cpu_time_s"] for m in runs), 1),
-                "config": {
+            "provenance": provenance(
+                runs,
+                recipe.command + (" --quick" if quick else ""),
+                sha256({"measured": first["group_hash"], "reference": pairs[0].reference["group_hash"]}),
+                seeds,
+                {
                     "measured": {k: v for k, v in first["config"].items() if k != "seed"},
                     "reference": {k: v for k, v in pairs[0].reference["config"].items() if k != "seed"},
                 },
-            },
+            ),
             "notes": _notes(recipe, pairs, linked, quick_note),
         }
     )

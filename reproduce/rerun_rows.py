@@ -146,20 +146,34 @@ def build_result(
             "conditions": conditions,
             "source": {"locator": locator, "extraction": "rerun"},
             **({"reproduces": reproduces} if reproduces else {}),
-            "provenance": {
-                "command": command or first["command"] or "python -m reproduce.commands run",
-                "config_hash": first["group_hash"],
-                "git_sha": first["git_sha"],
-                "versions": first["versions"],
-                "hardware": first["hardware"],
-                "seeds": seeds,
-                "wall_time_s": round(sum(r["wall_time_s"] for r in runs), 1),
-                "cpu_time_s": round(sum(r["cpu_time_s"] for r in runs), 1),
-                "config": config,
-            },
+            "provenance": provenance(
+                runs,
+                command or first["command"] or "python -m reproduce.commands run",
+                first["group_hash"],
+                seeds,
+                config,
+            ),
             "notes": (_notes(first, runs) + (" " + extra_note if extra_note else "")).strip(),
         }
     )
+
+
+def provenance(
+    runs: Sequence[dict[str, Any]], command: str, config_hash: str, seeds: list[int], config: dict[str, Any]
+) -> dict[str, Any]:
+    """A re-run row's provenance: how to run it again, where it ran, and the time all its runs took together."""
+    first = runs[0]
+    return {
+        "command": command,
+        "config_hash": config_hash,
+        "git_sha": first["git_sha"],
+        "versions": first["versions"],
+        "hardware": first["hardware"],
+        "seeds": seeds,
+        "wall_time_s": round(sum(r["wall_time_s"] for r in runs), 1),
+        "cpu_time_s": round(sum(r["cpu_time_s"] for r in runs), 1),
+        "config": config,
+    }
 
 
 def write_rows(
