@@ -65,11 +65,25 @@ def quick_note(recipe: AnyRecipe) -> str:
     return note
 
 
-def _accuracy_note(recipe: Recipe, linked: str | None) -> str:
+def _accuracy_note(recipe: Recipe, linked: str | None, seeds: list[int]) -> str:
     note = recipe.cites(linked is not None)
+    if seeds != sorted(recipe.seeds):
+        note += (
+            f" Seeds run: {_listed(seeds)} only (the recipe runs {_listed(sorted(recipe.seeds))}; the deviations below"
+            " describe the whole recipe)."
+        )
     if recipe.deviations:
         note += f" Deviations: {recipe.deviations}"
     return note
+
+
+def _listed(seeds: list[int]) -> str:
+    return ", ".join(map(str, seeds))
+
+
+def _seed_options(recipe: AnyRecipe, seeds: list[int]) -> str:
+    """The `--seed` options that re-run exactly the seeds behind a row, when they are not the recipe's own."""
+    return "" if seeds == sorted(recipe.seeds) else "".join(f" --seed {seed}" for seed in seeds)
 
 
 def write_recipe_rows(
@@ -84,7 +98,9 @@ def write_recipe_rows(
         out_dir = quick_rows_dir(runs_dir)
         told.append(f"quick variant: its row goes to {out_dir}, outside the atlas (--out data/reproduced to add it)")
     linked = recipe.target if not quick and in_atlas(recipe.target) else None
-    command = recipe.command + (" --quick" if quick else "")  # the documented command, whatever ran the seeds
+    seeds = sorted({int(result["seed"]) for result in results})
+    # the documented command, whatever ran the seeds; with --seed where only some of the recipe's seeds ran
+    command = recipe.command + (" --quick" if quick else "") + _seed_options(recipe, seeds)
     if isinstance(recipe, CostRecipe):
         from reproduce.cost_rows import Pair, build_cost_claim, write_cost_claim
 
@@ -93,7 +109,7 @@ def write_recipe_rows(
         claim = build_cost_claim(recipe, pairs, linked, quick_note(recipe) if quick else None)
         told.append(f"cost claim written: {write_cost_claim(claim, out_dir)} (validated)")
         return told
-    note = quick_note(recipe) if quick else _accuracy_note(recipe, linked)
+    note = quick_note(recipe) if quick else _accuracy_note(recipe, linked, seeds)
     base = recipe.run_config(quick)
     links = {group_hash(base): linked} if linked else None
     written = write_rows([results], out_dir, links, note, command=command)

@@ -14,7 +14,7 @@ from pruneatlas.models import PaperFile
 from pruneatlas.safe_yaml import load_yaml_file
 from reproduce.context import RunOptions
 from reproduce.experiment import execute
-from reproduce.recipe_rows import in_atlas
+from reproduce.recipe_rows import in_atlas, write_recipe_rows
 from reproduce.recipes import RECIPES, Recipe
 from reproduce.rerun_rows import write_rows
 
@@ -53,6 +53,18 @@ def test_short_recipe_run_writes_a_valid_row_linked_to_the_published_one(tmp_pat
     assert row.provenance.cpu_time_s > 0 and row.provenance.command.startswith("pruneatlas reproduce recipes run")
     assert metrics["achieved"] == pytest.approx(0.95, abs=1e-5)
     assert metrics["top1"] > 80.0  # a coarse bound: even 1 epoch on 3,000 images learns MNIST at 95 % sparsity
+
+
+@needs_mnist
+def test_a_row_from_some_of_the_recipes_seeds_says_which_ran(tmp_path: Path) -> None:
+    """`--seed 0` on a 3-seed recipe: the row's command re-runs just that seed and its notes say so."""
+    recipe = RECIPES[CHECKED]
+    options = RunOptions(runs_dir=tmp_path / "runs", progress=False)
+    metrics = execute(recipe.run_config(quick=True).model_copy(update={"seed": 2}), options)
+    told = write_recipe_rows(recipe, False, [metrics], tmp_path / "rows", tmp_path / "runs")
+    [row] = PaperFile.model_validate(load_yaml_file(next((tmp_path / "rows").glob("*.yaml")))).results
+    assert row.provenance.command == f"{recipe.command} --seed 2" and row.provenance.seeds == [2]
+    assert "Seeds run: 2 only (the recipe runs 0, 1, 2;" in row.notes and told[-1].startswith("row written")
 
 
 @pytest.mark.slow
