@@ -30,6 +30,8 @@ SELECT
     COALESCE(gap, -drop_gap) AS overall_gap,
     CASE WHEN gap IS NOT NULL THEN 'pruned accuracy' WHEN drop_gap IS NOT NULL THEN 'accuracy drop' END AS gap_basis,
     r.command,
+    -- the recipe behind the re-run: it tells apart several re-runs of one claim (e.g. 20 and 200 epochs)
+    NULLIF(regexp_extract(r.command, 'recipes run ([^ ]+)', 1), '') AS rerun_recipe,
     r.cpu_time_s,
     r.wall_time_s,
     r.notes AS rerun_notes

@@ -169,16 +169,28 @@ def baseline_drift(baselines: pd.DataFrame, metric: str, title: str) -> Layered:
     return alt.layer(median, dots).properties(title=alt.TitleParams(title, anchor="start"), height=height)
 
 
+# a row named "claim · recipe" is drawn on two lines, the claim above the recipe that re-ran it
+REPRODUCTION_AXIS = alt.Axis(labelLimit=320, labelExpr="split(datum.label, ' · ')", labelOverlap=False)
+
+
+def reproduction_rows(pairs: pd.DataFrame) -> pd.Series:
+    """One chart row per published claim, or per re-run where a claim has several (named by recipe, else id)."""
+    several = pairs.groupby("claim_id")["claim_id"].transform("size").gt(1)
+    rerun = pairs["rerun_recipe"].fillna(pairs["rerun_id"])
+    return pairs["claim_id"].where(~several, pairs["claim_id"] + " · " + rerun)
+
+
 def reproductions(pairs: pd.DataFrame) -> Layered:
     """Published pruned accuracy beside our re-run's, joined by a rule; the gap is the rule's length."""
+    pairs = pairs.assign(row=reproduction_rows(pairs))
     long = pairs.melt(
-        id_vars=["claim_label", "claim_id"],
+        id_vars=["claim_label", "row"],
         value_vars=["claim_pruned", "rerun_pruned"],
         var_name="who",
         value_name="accuracy",
     ).dropna(subset=["accuracy"])
     long["who"] = long["who"].map({"claim_pruned": "Published", "rerun_pruned": "Our re-run"})
-    y = alt.Y("claim_id:N", title="Published result", axis=alt.Axis(labelLimit=320))
+    y = alt.Y("row:N", title="Published result", axis=REPRODUCTION_AXIS)
     rule = alt.Chart(pairs).mark_rule(color="grey").encode(y=y, x="claim_pruned:Q", x2="rerun_pruned:Q")
     dots = (
         alt.Chart(long)
@@ -195,13 +207,13 @@ def reproductions(pairs: pd.DataFrame) -> Layered:
             tooltip=["claim_label:N", "who:N", alt.Tooltip("accuracy:Q", format=".2f")],
         )
     )
-    return alt.layer(rule, dots).properties(height=max(120, 30 * len(pairs)))
+    return alt.layer(rule, dots).properties(height=max(120, 36 * len(pairs)))
 
 
 def reproduction_gaps(pairs: pd.DataFrame) -> Layered:
     """Each claim's gap with our re-run's spread across seeds: whether a claim held reads off the zero line."""
-    shown = pairs.dropna(subset=["overall_gap"])
-    y = alt.Y("claim_id:N", title="Published result", axis=alt.Axis(labelLimit=320))
+    shown = pairs.assign(row=reproduction_rows(pairs)).dropna(subset=["overall_gap"])
+    y = alt.Y("row:N", title="Published result", axis=REPRODUCTION_AXIS)
     x = alt.X("overall_gap:Q", title="Re-run − published (pp; > 0: re-run did better), ± re-run std")
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="grey", strokeDash=[4, 4]).encode(x="zero:Q")
     spread = alt.Chart(shown).mark_errorbar(color="#e45756").encode(y=y, x=x, xError="rerun_std:Q")
@@ -221,4 +233,4 @@ def reproduction_gaps(pairs: pd.DataFrame) -> Layered:
             ],
         )
     )
-    return alt.layer(zero, spread, points).properties(height=max(120, 30 * len(shown)))
+    return alt.layer(zero, spread, points).properties(height=max(120, 36 * len(shown)))

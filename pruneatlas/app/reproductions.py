@@ -24,12 +24,13 @@ The published number is never changed by a re-run: both are kept and the gap is 
 COLUMNS = [
     "claim_id", "claim_label", "claim_quote", "architecture", "dataset", "metric", "claim_baseline", "claim_pruned",
     "claim_drop", "rerun_baseline", "rerun_pruned", "rerun_std", "rerun_runs", "rerun_drop", "gap", "drop_gap",
-    "overall_gap", "claim_params_reduction_pct", "rerun_params_reduction_pct", "claim_locator", "rerun_id", "command",
-    "cpu_time_s", "wall_time_s",
+    "overall_gap", "claim_params_reduction_pct", "rerun_params_reduction_pct", "claim_locator", "rerun_id",
+    "rerun_recipe", "command", "cpu_time_s", "wall_time_s",
 ]  # fmt: skip
 CONFIG = {
     "claim_id": st.column_config.TextColumn("Published result"),
     "claim_label": st.column_config.TextColumn("Label"),
+    "rerun_recipe": st.column_config.TextColumn("Recipe", help="the recipe that re-ran the claim, if any"),
     "claim_quote": st.column_config.TextColumn("Published claim (quote)", width="large"),
     "architecture": st.column_config.TextColumn("Architecture"),
     "dataset": st.column_config.TextColumn("Dataset"),

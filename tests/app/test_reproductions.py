@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from app_helpers import ATLAS, no_exceptions, page_app
+
+from pruneatlas.app.charts import reproduction_rows
 
 
 def test_claim_beside_rerun_with_gap(atlas_path) -> None:
@@ -26,3 +29,14 @@ def test_empty_state_explains_how_rows_get_here(other_atlas) -> None:
     assert not at.dataframe
     (info,) = at.info
     assert "data/reproduced/" in info.value and "reproduces:" in info.value
+
+
+def test_a_claim_re_run_twice_gets_one_chart_row_per_re_run() -> None:
+    pairs = pd.DataFrame(
+        {
+            "claim_id": ["P/t4-99", "P/t4-99", "P/t4-90"],
+            "rerun_id": ["R/a", "R/b", "R/c"],
+            "rerun_recipe": ["swd-t99", "swd-t99-200ep", None],
+        }
+    )
+    assert reproduction_rows(pairs).tolist() == ["P/t4-99 · swd-t99", "P/t4-99 · swd-t99-200ep", "P/t4-90"]
