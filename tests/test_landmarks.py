@@ -80,7 +80,6 @@ GAPS = {
     "Tiwari2021Chipnet": "no rows yet; the paper's tables are not yet entered",
     "Gao2021Network": "only quoted in other papers; the paper's own tables are not yet entered",
     "Gao2020Discrete": "only quoted in other papers; the paper's own tables are not yet entered",
-    "Frankle2019Lottery": "own rows from the paper lack a baseline or a reduction; its tables are not yet entered",
     "Renda2020Comparing": "only quoted in other papers; the paper's own tables are not yet entered",
     "Wang2020Picking": "one row from the abstract (a drop, no baseline); the paper's tables are not yet entered",
     "Tanaka2020Pruning": "no rows yet; the paper's results are not yet entered",
