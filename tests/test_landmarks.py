@@ -69,7 +69,6 @@ LANDMARKS = {
 
 README_ONLY = "complete rows of its own only from the authors' README; the paper's own tables are not yet entered"
 GAPS = {
-    "He2017Channel": "the paper's own rows give error increases without baselines; none from its text is complete",
     "Yu2018Nisp": "only ShrinkBench's imported rows; the paper's own tables are not yet entered",
     "He2018Soft": "one own row from the abstract (a FLOPs bound, a top-5 change, no baseline); tables not yet entered",
     "Lin2019Towards": README_ONLY,
