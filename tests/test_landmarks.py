@@ -69,7 +69,6 @@ LANDMARKS = {
 
 README_ONLY = "complete rows of its own only from the authors' README; the paper's own tables are not yet entered"
 GAPS = {
-    "He2017Channel": "the paper's own rows give error increases without baselines; none from its text is complete",
     "Yu2018Nisp": "only ShrinkBench's imported rows; the paper's own tables are not yet entered",
     "He2018Soft": "one own row from the abstract (a FLOPs bound, a top-5 change, no baseline); tables not yet entered",
     "Lin2019Towards": README_ONLY,
@@ -80,7 +79,6 @@ GAPS = {
     "Tiwari2021Chipnet": "no rows yet; the paper's tables are not yet entered",
     "Gao2021Network": "only quoted in other papers; the paper's own tables are not yet entered",
     "Gao2020Discrete": "only quoted in other papers; the paper's own tables are not yet entered",
-    "Frankle2019Lottery": "own rows from the paper lack a baseline or a reduction; its tables are not yet entered",
     "Renda2020Comparing": "only quoted in other papers; the paper's own tables are not yet entered",
     "Wang2020Picking": "one row from the abstract (a drop, no baseline); the paper's tables are not yet entered",
     "Tanaka2020Pruning": "no rows yet; the paper's results are not yet entered",
