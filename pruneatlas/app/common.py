@@ -136,6 +136,11 @@ def connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+# Streamlit runs each page in a script thread, where pyarrow's default allocator (mimalloc) is slow to start: the
+# first filter of the results frame (pandas' text columns are Arrow arrays) took 0.1-0.5 s of CPU there, 0.02 s
+# with the system's malloc, which this process-wide setting makes the allocator of every later Arrow buffer.
+pa.set_memory_pool(pa.system_memory_pool())
+
 # Arrow integer and boolean types -> pandas' nullable dtypes, which DuckDB's own `.df()` gives columns with nulls.
 _NULLABLE = {
     pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype(),
