@@ -2,7 +2,8 @@
 
 Caches are keyed on the build's path, which carries the hash of every input (data, vocabularies, SQL, code),
 so editing a paper file gives a new path and fresh data on the next rerun, while an unchanged atlas is
-served from memory. The connection is opened read-only and locked down (`pruneatlas.api.open_build`).
+served from memory. The connection is opened read-only and locked down (`pruneatlas.api.open_build`), once per
+build; each query runs on a cursor of its own.
 """
 
 from __future__ import annotations
@@ -122,16 +123,31 @@ def database() -> Path:
 AMONG_IDS = "result_id IN (SELECT unnest($ids))"
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _database(path: str) -> duckdb.DuckDBPyConnection:
+    """The build's read-only, locked-down connection, opened once (30 ms of CPU each time) and never queried
+    itself: every query takes a cursor of it."""
+    return api.open_build(Path(path))
+
+
 @contextlib.contextmanager
 def connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only, locked-down connection of one's own, closed after use.
-
-    One per query (about 15 ms to open) rather than one shared: a shared DuckDB connection used from two script
-    threads at once (a page still running while the next one starts) can crash the server.
-    """
-    con = api.open_build(path)
+    """A cursor of one's own on the build's connection, closed after use: a cursor is DuckDB's way to query one
+    database from several threads, as script threads do (a page still running while the next one starts), where
+    one connection used from two threads at once can crash the server. It shares the connection's locks."""
+    con = _database(str(path)).cursor()
     try:
         yield con
+    finally:
+        con.close()
+
+
+def _read(path: Path, sql: str) -> pd.DataFrame:
+    """A query run when a download button makes its file, outside the page's run: Streamlit's caches and the
+    shared connection are left alone there, so it opens a connection of its own."""
+    con = api.open_build(path)
+    try:
+        return fetch(con, sql)
     finally:
         con.close()
 
@@ -196,8 +212,11 @@ def flagged(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+PAPERS_SQL = "SELECT * FROM papers ORDER BY paper_key"
+
+
 def papers(path: Path) -> pd.DataFrame:
-    return _query(str(path), "SELECT * FROM papers ORDER BY paper_key")
+    return _query(str(path), PAPERS_SQL)
 
 
 def view(path: Path, name: str) -> pd.DataFrame:
@@ -216,31 +235,33 @@ class Download:
     why_not: str | None = None
 
 
-def _latex(rows: pd.DataFrame, caption: str, filters: str | None, version: str | None) -> bytes:
-    return export.to_latex(rows, caption=caption, filters=filters, version=version).encode("utf-8")
+def _latex(rows: pd.DataFrame, caption: str, filters: str | None, version: Callable[[], str] | None) -> bytes:
+    cited = version() if version else None
+    return export.to_latex(rows, caption=caption, filters=filters, version=cited).encode("utf-8")
 
 
 def atlas_version(path: Path) -> str:
-    """The version a LaTeX caption cites: the code's and the build's input hash."""
+    """The version a LaTeX caption cites: the code's and the build's input hash (read when the file is made)."""
     from pruneatlas.sql import load_sql
 
-    return str(query(path, load_sql("analyses/version")).iloc[0, 0])
+    return str(_read(path, load_sql("analyses/version")).iloc[0, 0])
 
 
-def _bib(rows: pd.DataFrame, paper_frame: pd.DataFrame) -> bytes:
-    return export.to_bibtex(export.cited_keys(rows), paper_frame).encode("utf-8")
+def _bib(rows: pd.DataFrame, paper_frame: Callable[[], pd.DataFrame]) -> bytes:
+    return export.to_bibtex(export.cited_keys(rows), paper_frame()).encode("utf-8")
 
 
 def download_files(
-    frame: pd.DataFrame, name: str, paper_frame: pd.DataFrame, rows: pd.DataFrame | None = None,
+    frame: pd.DataFrame, name: str, paper_frame: Callable[[], pd.DataFrame], rows: pd.DataFrame | None = None,
     caption: str | None = None, latex: Callable[[], bytes] | None = None, filters: str | None = None,
-    version: str | None = None,
+    version: Callable[[], str] | None = None,
 ) -> list[Download]:  # fmt: skip
     """CSV and Parquet of `frame`; a LaTeX table citing each row's paper and the matching .bib for `rows`.
 
     `rows` are result rows (with `paper_key`); they default to `frame` when it has that column. Each file is a
     callable, made only when its button is clicked, so a page with thousands of rows renders as fast as one
-    with ten. `latex` replaces the LaTeX of the rows by a table of the page's own (a pivot).
+    with ten; the papers (`paper_frame`) and the atlas `version` are read then too. `latex` replaces the LaTeX
+    of the rows by a table of the page's own (a pivot).
     """
     rows = frame if rows is None and "paper_key" in frame.columns else rows
     plain = frame.drop(columns=["conflict"], errors="ignore")
@@ -268,7 +289,8 @@ def downloads(
 ) -> None:  # fmt: skip
     """The shared download row under every table: CSV, Parquet, LaTeX (\\cite{} keys, its caption naming
     `filters` and the atlas version) and its .bib."""
-    files = download_files(frame, name, papers(path), rows, caption, latex, filters, atlas_version(path))
+    paper_frame, version = functools.partial(_read, path, PAPERS_SQL), functools.partial(atlas_version, path)
+    files = download_files(frame, name, paper_frame, rows, caption, latex, filters, version)
     for column, file in zip(st.columns(len(files)), files, strict=True):
         column.download_button(
             file.label, file.make or b"", file.file_name, file.mime, key=f"dl-{file.file_name}", on_click="ignore",

@@ -1,12 +1,19 @@
 """The explorer reads query results through Arrow (`common.fetch`): the same frame as DuckDB's `.df()`, faster;
-and its Arrow buffers come from the system's allocator."""
+its Arrow buffers come from the system's allocator; one connection per build, a cursor per query."""
 
 from __future__ import annotations
+
+import threading
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pytest
+import streamlit as st
+from app_helpers import no_exceptions, page_app
 
+from pruneatlas import api
+from pruneatlas.app import common
 from pruneatlas.app.common import fetch
 
 
@@ -33,3 +40,35 @@ def test_fetch_gives_the_frame_duckdb_gives(con, sql: str) -> None:
 def test_arrow_buffers_use_the_system_allocator() -> None:
     """mimalloc, pyarrow's default, is slow to start in Streamlit's script threads (see common.py)."""
     assert pa.default_memory_pool().backend_name == "system"
+
+
+def test_a_page_opens_the_build_once_and_queries_on_cursors(atlas_path, monkeypatch) -> None:
+    """Opening a connection costs 30 ms of CPU; Explore's first render runs four queries on one."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    opened: list[Path] = []
+    real = api.open_build
+    monkeypatch.setattr(api, "open_build", lambda path: opened.append(path) or real(path))
+    at = page_app("explore").run()
+    no_exceptions(at)
+    assert opened == [atlas_path]
+
+
+def test_cursors_serve_many_threads_at_once(atlas_path) -> None:
+    """Script threads query the one connection together (a page still running while the next starts)."""
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(10):
+                with common.connection(atlas_path) as con:
+                    assert len(fetch(con, "SELECT * EXCLUDE (record) FROM results_points")) > 0
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
