@@ -22,7 +22,7 @@ import pyarrow as pa
 import streamlit as st
 
 from pruneatlas import api, export, paths
-from pruneatlas.build import BuildError, CacheUnwritable, build, input_hash, last_good_build
+from pruneatlas.build import BuildError, CacheUnwritable, build, database_path, last_good_build
 from pruneatlas.paths import SetupError
 from pruneatlas.problems import Problem
 
@@ -67,10 +67,10 @@ COLUMN_CONFIG = {
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _build_for(inputs: str) -> tuple[Path | None, list[Problem]]:
-    """The build for one input hash, or the problems that stopped it (cached too, so a broken file in the data
-    costs one validation, not one per rerun). A cache that cannot take the build raises, uncached, so the next
-    rerun tries again."""
+def _build_for(name: str) -> tuple[Path | None, list[Problem]]:
+    """The build named `name` (its file name carries the input hash), or the problems that stopped it (cached
+    too, so a broken file in the data costs one validation, not one per rerun). A cache that cannot take the
+    build raises, uncached, so the next rerun tries again."""
     try:
         return build().path, []
     except BuildError as exc:
@@ -92,9 +92,12 @@ def database() -> Path:
     """
     try:
         roots = paths.data_roots()
+        current = database_path(roots)
+        if current.exists():  # the usual case: hashing the inputs once tells that they are built
+            return current
         with st.spinner("Building the atlas from data/ ..."):
             try:
-                path, problems = _build_for(input_hash(roots))
+                path, problems = _build_for(current.name)
                 why = f"The data has {len(problems)} error(s), so the atlas was not rebuilt. Fix them with "
                 why += "`pruneatlas validate`."
             except CacheUnwritable as exc:

@@ -13,6 +13,7 @@ import streamlit as st
 from app_helpers import no_exceptions, page_app
 
 from pruneatlas import api
+from pruneatlas import build as build_module
 from pruneatlas.app import common
 from pruneatlas.app.common import fetch
 
@@ -72,3 +73,15 @@ def test_cursors_serve_many_threads_at_once(atlas_path) -> None:
     for thread in threads:
         thread.join()
     assert not errors, errors
+
+
+def test_a_built_atlas_costs_one_hash_of_its_inputs(atlas_path, monkeypatch) -> None:
+    """Telling that the inputs are built takes one pass over every data, schema, SQL and code file, not two."""
+    st.cache_resource.clear()
+    hashed: list[object] = []
+    real = build_module.input_hash
+    counted = lambda roots: hashed.append(roots) or real(roots)  # noqa: E731
+    monkeypatch.setattr(build_module, "input_hash", counted)
+    monkeypatch.setattr(common, "input_hash", counted, raising=False)  # wherever the app may call it from
+    assert common.database() == atlas_path
+    assert len(hashed) == 1
