@@ -190,19 +190,21 @@ def query(path: Path, sql: str) -> pd.DataFrame:
     return _query(str(path), sql)
 
 
-def results(path: Path) -> pd.DataFrame:
+def results(path: Path, view: str = "results_points") -> pd.DataFrame:
     """Every row of the `results_points` view (without the JSON record): each row with its operating point
     (`op_primary`, `op_sources`, `op_quoted_by`), a `conflict` flag, and the `direction` of its shown accuracy.
-    The caller's own copy."""
-    return _results(str(path)).copy()
+    `view` names another view of such rows instead (`api.published_view`). The caller's own copy."""
+    if not re.fullmatch(r"[a-z_]+", view):
+        raise ValueError(f"not a view name: {view!r}")
+    return _results(str(path), view).copy()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _results(path: str) -> pd.DataFrame:
-    """The rows, kept as one object per build: through st.cache_data this 12 MB frame was pickled in and out on
-    every render (about 100 ms); a copy costs a few."""
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _results(path: str, view: str) -> pd.DataFrame:
+    """The rows, kept as one object per build and view: through st.cache_data this 12 MB frame was pickled in
+    and out on every render (about 100 ms); a copy costs a few."""
     with connection(Path(path)) as con:
-        return flagged(fetch(con, "SELECT * EXCLUDE (record) FROM results_points ORDER BY result_id"))
+        return flagged(fetch(con, f"SELECT * EXCLUDE (record) FROM {view} ORDER BY result_id"))
 
 
 def flagged(frame: pd.DataFrame) -> pd.DataFrame:

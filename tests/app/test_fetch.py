@@ -85,3 +85,18 @@ def test_a_built_atlas_costs_one_hash_of_its_inputs(atlas_path, monkeypatch) -> 
     monkeypatch.setattr(common, "input_hash", counted, raising=False)  # wherever the app may call it from
     assert common.database() == atlas_path
     assert len(hashed) == 1
+
+
+def test_frontier_shares_the_rows_kept_per_build(atlas_path, con, monkeypatch) -> None:
+    """Frontier's published rows are kept as one object per build (not pickled through st.cache_data)."""
+    st.cache_data.clear()
+    sql_run: list[str] = []
+    real = common.query
+    monkeypatch.setattr(common, "query", lambda path, sql: sql_run.append(sql) or real(path, sql))
+    no_exceptions(page_app("frontier").run())
+    assert not any("published" in sql for sql in sql_run), sql_run
+    published = common.results(atlas_path, "published_with_sweeps")
+    expected = con.execute("SELECT result_id FROM published_with_sweeps ORDER BY result_id").df()
+    assert published["result_id"].tolist() == expected["result_id"].tolist()
+    with pytest.raises(ValueError, match="not a view name"):
+        common.results(atlas_path, "results; SELECT 1")
