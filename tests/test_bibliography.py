@@ -28,7 +28,7 @@ VENUE_PENDING = {
     "Ganjdanesh2025Not", "Gao2024Disp", "Hu2023Catro", "Kang2020Operation", "Kim2019Efficient", "Lin2020Toward",
     "Liu2018Frequency", "Meng2024Osscar", "Narshana2023Dfpc", "Pan2021Scalable",
     "Wang2017Factorized", "Wang2019Cop", "Wang2019Structured", "Xiao2019Autoprune",
-    "Yang2020Deephoyer", "Zhang2016Accelerating", "Zhang2023Adaptive",
+    "Yang2020Deephoyer", "Zhang2023Adaptive",
     "Zhou2019Accelerate",
 }  # fmt: skip
 # Pages that are a venue's own proceedings: a paper or reference whose url is one of them has a venue.
