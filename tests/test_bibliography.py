@@ -25,10 +25,10 @@ AUTHORS_PENDING = {
 }  # fmt: skip
 # References that name neither a venue nor an arXiv id yet; each needs its venue from its public page.
 VENUE_PENDING = {
-    "Ganjdanesh2025Not", "Gao2024Disp", "Hu2023Catro", "Kang2020Operation", "Kim2019Efficient", "Lin2020Toward",
-    "Liu2018Frequency", "Meng2024Osscar", "Mostafa2019Parameter", "Narshana2023Dfpc", "Pan2021Scalable",
-    "Son2018Clustering", "Wang2017Factorized", "Wang2019Cop", "Wang2019Structured", "Xiao2019Autoprune",
-    "Yang2020Deephoyer", "Yu2017Compressing", "Zhang2016Accelerating", "Zhang2023Adaptive",
+    "Ganjdanesh2025Not", "Gao2024Disp", "Hu2023Catro", "Kim2019Efficient", "Lin2020Toward",
+    "Meng2024Osscar", "Narshana2023Dfpc", "Pan2021Scalable",
+    "Wang2017Factorized", "Wang2019Cop", "Wang2019Structured", "Xiao2019Autoprune",
+    "Yang2020Deephoyer", "Zhang2023Adaptive",
     "Zhou2019Accelerate",
 }  # fmt: skip
 # Pages that are a venue's own proceedings: a paper or reference whose url is one of them has a venue.

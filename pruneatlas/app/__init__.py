@@ -5,7 +5,6 @@ Each page is reachable by URL (`/explore`, `/pivot`, ...), which the browser tes
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -17,9 +16,11 @@ class PageSpec:
     url_path: str
     icon: str
 
-    def render(self) -> Callable[[], None]:
-        """The page's `render` function, imported only when the page is built."""
-        return import_module(f"pruneatlas.app.{self.module}").render
+    def render(self) -> None:
+        """Import the page's module and draw it. `st.Page` gets this method, not the module's function, so a
+        visit imports only the page it opens: importing every page first (Altair for the charts, the validator
+        for Contribute) cost Explore's first render a second."""
+        import_module(f"pruneatlas.app.{self.module}").render()
 
 
 PAGES = (

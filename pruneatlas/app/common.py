@@ -2,7 +2,8 @@
 
 Caches are keyed on the build's path, which carries the hash of every input (data, vocabularies, SQL, code),
 so editing a paper file gives a new path and fresh data on the next rerun, while an unchanged atlas is
-served from memory. The connection is opened read-only and locked down (`pruneatlas.api.open_build`).
+served from memory. The connection is opened read-only and locked down (`pruneatlas.api.open_build`), once per
+build; each query runs on a cursor of its own.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from pruneatlas import api, export, paths
-from pruneatlas.build import BuildError, CacheUnwritable, build, input_hash, last_good_build
+from pruneatlas.build import BuildError, CacheUnwritable, build, database_path, last_good_build
 from pruneatlas.paths import SetupError
 from pruneatlas.problems import Problem
 
@@ -65,10 +67,10 @@ COLUMN_CONFIG = {
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _build_for(inputs: str) -> tuple[Path | None, list[Problem]]:
-    """The build for one input hash, or the problems that stopped it (cached too, so a broken file in the data
-    costs one validation, not one per rerun). A cache that cannot take the build raises, uncached, so the next
-    rerun tries again."""
+def _build_for(name: str) -> tuple[Path | None, list[Problem]]:
+    """The build named `name` (its file name carries the input hash), or the problems that stopped it (cached
+    too, so a broken file in the data costs one validation, not one per rerun). A cache that cannot take the
+    build raises, uncached, so the next rerun tries again."""
     try:
         return build().path, []
     except BuildError as exc:
@@ -90,9 +92,12 @@ def database() -> Path:
     """
     try:
         roots = paths.data_roots()
+        current = database_path(roots)
+        if current.exists():  # the usual case: hashing the inputs once tells that they are built
+            return current
         with st.spinner("Building the atlas from data/ ..."):
             try:
-                path, problems = _build_for(input_hash(roots))
+                path, problems = _build_for(current.name)
                 why = f"The data has {len(problems)} error(s), so the atlas was not rebuilt. Fix them with "
                 why += "`pruneatlas validate`."
             except CacheUnwritable as exc:
@@ -121,24 +126,63 @@ def database() -> Path:
 AMONG_IDS = "result_id IN (SELECT unnest($ids))"
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _database(path: str) -> duckdb.DuckDBPyConnection:
+    """The build's read-only, locked-down connection, opened once (30 ms of CPU each time) and never queried
+    itself: every query takes a cursor of it."""
+    return api.open_build(Path(path))
+
+
 @contextlib.contextmanager
 def connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only, locked-down connection of one's own, closed after use.
-
-    One per query (about 15 ms to open) rather than one shared: a shared DuckDB connection used from two script
-    threads at once (a page still running while the next one starts) can crash the server.
-    """
-    con = api.open_build(path)
+    """A cursor of one's own on the build's connection, closed after use: a cursor is DuckDB's way to query one
+    database from several threads, as script threads do (a page still running while the next one starts), where
+    one connection used from two threads at once can crash the server. It shares the connection's locks."""
+    con = _database(str(path)).cursor()
     try:
         yield con
     finally:
         con.close()
 
 
+def _read(path: Path, sql: str) -> pd.DataFrame:
+    """A query run when a download button makes its file, outside the page's run: Streamlit's caches and the
+    shared connection are left alone there, so it opens a connection of its own."""
+    con = api.open_build(path)
+    try:
+        return fetch(con, sql)
+    finally:
+        con.close()
+
+
+# Streamlit runs each page in a script thread, where pyarrow's default allocator (mimalloc) is slow to start: the
+# first filter of the results frame (pandas' text columns are Arrow arrays) took 0.1-0.5 s of CPU there, 0.02 s
+# with the system's malloc, which this process-wide setting makes the allocator of every later Arrow buffer.
+pa.set_memory_pool(pa.system_memory_pool())
+
+# Arrow integer and boolean types -> pandas' nullable dtypes, which DuckDB's own `.df()` gives columns with nulls.
+_NULLABLE = {
+    pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}  # fmt: skip
+
+
+def fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    """A query's rows as DuckDB's `.df()` gives them, through Arrow: `.df()` builds each text column from Python
+    strings (about a second for the 8,000 rows of the results view), Arrow hands them over in columns. Integer
+    and boolean columns with nulls keep pandas' nullable dtypes, as `.df()` gives them."""
+    table = con.sql(sql).to_arrow_table()
+    frame = table.to_pandas()
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if column.null_count and column.type in _NULLABLE:
+            frame[name] = column.to_pandas(types_mapper=_NULLABLE.get)
+    return frame
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _query(path: str, sql: str) -> pd.DataFrame:
     with connection(Path(path)) as con:
-        return con.execute(sql).df()
+        return fetch(con, sql)
 
 
 def query(path: Path, sql: str) -> pd.DataFrame:
@@ -146,19 +190,21 @@ def query(path: Path, sql: str) -> pd.DataFrame:
     return _query(str(path), sql)
 
 
-def results(path: Path) -> pd.DataFrame:
+def results(path: Path, view: str = "results_points") -> pd.DataFrame:
     """Every row of the `results_points` view (without the JSON record): each row with its operating point
     (`op_primary`, `op_sources`, `op_quoted_by`), a `conflict` flag, and the `direction` of its shown accuracy.
-    The caller's own copy."""
-    return _results(str(path)).copy()
+    `view` names another view of such rows instead (`api.published_view`). The caller's own copy."""
+    if not re.fullmatch(r"[a-z_]+", view):
+        raise ValueError(f"not a view name: {view!r}")
+    return _results(str(path), view).copy()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _results(path: str) -> pd.DataFrame:
-    """The rows, kept as one object per build: through st.cache_data this 12 MB frame was pickled in and out on
-    every render (about 100 ms); a copy costs a few."""
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _results(path: str, view: str) -> pd.DataFrame:
+    """The rows, kept as one object per build and view: through st.cache_data this 12 MB frame was pickled in
+    and out on every render (about 100 ms); a copy costs a few."""
     with connection(Path(path)) as con:
-        return flagged(con.execute("SELECT * EXCLUDE (record) FROM results_points ORDER BY result_id").df())
+        return flagged(fetch(con, f"SELECT * EXCLUDE (record) FROM {view} ORDER BY result_id"))
 
 
 def flagged(frame: pd.DataFrame) -> pd.DataFrame:
@@ -171,8 +217,11 @@ def flagged(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+PAPERS_SQL = "SELECT * FROM papers ORDER BY paper_key"
+
+
 def papers(path: Path) -> pd.DataFrame:
-    return _query(str(path), "SELECT * FROM papers ORDER BY paper_key")
+    return _query(str(path), PAPERS_SQL)
 
 
 def view(path: Path, name: str) -> pd.DataFrame:
@@ -191,31 +240,33 @@ class Download:
     why_not: str | None = None
 
 
-def _latex(rows: pd.DataFrame, caption: str, filters: str | None, version: str | None) -> bytes:
-    return export.to_latex(rows, caption=caption, filters=filters, version=version).encode("utf-8")
+def _latex(rows: pd.DataFrame, caption: str, filters: str | None, version: Callable[[], str] | None) -> bytes:
+    cited = version() if version else None
+    return export.to_latex(rows, caption=caption, filters=filters, version=cited).encode("utf-8")
 
 
 def atlas_version(path: Path) -> str:
-    """The version a LaTeX caption cites: the code's and the build's input hash."""
+    """The version a LaTeX caption cites: the code's and the build's input hash (read when the file is made)."""
     from pruneatlas.sql import load_sql
 
-    return str(query(path, load_sql("analyses/version")).iloc[0, 0])
+    return str(_read(path, load_sql("analyses/version")).iloc[0, 0])
 
 
-def _bib(rows: pd.DataFrame, paper_frame: pd.DataFrame) -> bytes:
-    return export.to_bibtex(export.cited_keys(rows), paper_frame).encode("utf-8")
+def _bib(rows: pd.DataFrame, paper_frame: Callable[[], pd.DataFrame]) -> bytes:
+    return export.to_bibtex(export.cited_keys(rows), paper_frame()).encode("utf-8")
 
 
 def download_files(
-    frame: pd.DataFrame, name: str, paper_frame: pd.DataFrame, rows: pd.DataFrame | None = None,
+    frame: pd.DataFrame, name: str, paper_frame: Callable[[], pd.DataFrame], rows: pd.DataFrame | None = None,
     caption: str | None = None, latex: Callable[[], bytes] | None = None, filters: str | None = None,
-    version: str | None = None,
+    version: Callable[[], str] | None = None,
 ) -> list[Download]:  # fmt: skip
     """CSV and Parquet of `frame`; a LaTeX table citing each row's paper and the matching .bib for `rows`.
 
     `rows` are result rows (with `paper_key`); they default to `frame` when it has that column. Each file is a
     callable, made only when its button is clicked, so a page with thousands of rows renders as fast as one
-    with ten. `latex` replaces the LaTeX of the rows by a table of the page's own (a pivot).
+    with ten; the papers (`paper_frame`) and the atlas `version` are read then too. `latex` replaces the LaTeX
+    of the rows by a table of the page's own (a pivot).
     """
     rows = frame if rows is None and "paper_key" in frame.columns else rows
     plain = frame.drop(columns=["conflict"], errors="ignore")
@@ -243,7 +294,8 @@ def downloads(
 ) -> None:  # fmt: skip
     """The shared download row under every table: CSV, Parquet, LaTeX (\\cite{} keys, its caption naming
     `filters` and the atlas version) and its .bib."""
-    files = download_files(frame, name, papers(path), rows, caption, latex, filters, atlas_version(path))
+    paper_frame, version = functools.partial(_read, path, PAPERS_SQL), functools.partial(atlas_version, path)
+    files = download_files(frame, name, paper_frame, rows, caption, latex, filters, version)
     for column, file in zip(st.columns(len(files)), files, strict=True):
         column.download_button(
             file.label, file.make or b"", file.file_name, file.mime, key=f"dl-{file.file_name}", on_click="ignore",

@@ -98,7 +98,7 @@ def _filters(rows: pd.DataFrame, sweep: bool) -> FilterSpec:
 
 def render() -> None:
     path = common.database()
-    published = common.query(path, f"SELECT * EXCLUDE (record) FROM {api.published_view(True)} ORDER BY result_id")
+    published = common.results(path, api.published_view(True))
     st.title("Frontier: what is best at a given cost")
     counts = _pairs(published)
     pairs = list(counts)

@@ -88,12 +88,14 @@ def apply_filters(frame: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
 def exact_first(options: list[str], labels: dict[str, str]) -> list[str]:
     """`options` in order, except that an option comes before every other whose label contains its id: the
     filter keeps this order, so typing "resnet56" and Enter picks ResNet-56, not a label that merely contains it."""
+    lowered = {option: labels.get(option, option).lower() for option in options}
+    every_label = "\n".join(lowered.values())  # one search finds the few ids that another label contains
     ordered = list(options)
     for option in options:
         needle = option.lower()
-        containing = [
-            i for i, other in enumerate(ordered) if other != option and needle in labels.get(other, other).lower()
-        ]
+        if every_label.count(needle) <= lowered[option].count(needle):
+            continue
+        containing = [i for i, other in enumerate(ordered) if other != option and needle in lowered[other]]
         if containing and containing[0] < ordered.index(option):
             ordered.remove(option)
             ordered.insert(containing[0], option)

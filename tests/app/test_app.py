@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import errno
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,7 +29,22 @@ def test_app_opens_on_explore(atlas_path) -> None:
 
 def test_pages_have_distinct_url_paths() -> None:
     assert len({spec.url_path for spec in PAGES}) == len(PAGES) == 8
-    assert all(callable(spec.render()) for spec in PAGES)
+
+
+def test_opening_explore_imports_no_other_page(atlas_path) -> None:
+    """A visit imports only the page it opens: not the other pages, nor Altair, which Explore does not draw with."""
+    script = (
+        "import sys\nfrom streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({str(paths.ROOT / 'app.py')!r}, default_timeout={TIMEOUT_S}).run()\n"
+        "assert not at.exception, [e.value for e in at.exception]\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('pruneatlas.app.', 'altair'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=4 * TIMEOUT_S)
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = set(ast.literal_eval(done.stdout.strip().splitlines()[-1]))
+    assert "pruneatlas.app.explore" in imported
+    assert not imported & {f"pruneatlas.app.{spec.module}" for spec in PAGES[1:]}
+    assert not any(name.startswith("altair") for name in imported)
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -6,8 +6,10 @@ import io
 
 import duckdb
 import pandas as pd
+import streamlit as st
 from app_helpers import no_exceptions, page_app
 
+from pruneatlas.app import common
 from pruneatlas.app.common import download_files
 
 
@@ -19,7 +21,7 @@ def _frames(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]
 def test_every_format_carries_the_rows_shown(atlas_path, con: duckdb.DuckDBPyConnection) -> None:
     rows, papers = _frames(con)
     shown = rows[rows["architecture"] == "resnet56"]
-    files = {f.label: f for f in download_files(shown, "ResNet-56 rows", papers)}
+    files = {f.label: f for f in download_files(shown, "ResNet-56 rows", lambda: papers)}
     assert [f.file_name for f in files.values()] == [
         "resnet-56-rows.csv", "resnet-56-rows.parquet", "resnet-56-rows.tex", "resnet-56-rows.bib",
     ]  # fmt: skip
@@ -39,7 +41,7 @@ def test_every_format_carries_the_rows_shown(atlas_path, con: duckdb.DuckDBPyCon
 
 def test_a_table_without_result_rows_offers_no_latex(atlas_path, con: duckdb.DuckDBPyConnection) -> None:
     _, papers = _frames(con)
-    files = {f.label: f for f in download_files(pd.DataFrame({"n": [1, 2]}), "counts", papers)}
+    files = {f.label: f for f in download_files(pd.DataFrame({"n": [1, 2]}), "counts", lambda: papers)}
     assert files["CSV"].make() == b"n\n1\n2\n"
     assert files["LaTeX table"].make is None and "paper_key" in files["LaTeX table"].why_not
 
@@ -51,3 +53,14 @@ def test_pages_show_the_four_buttons(atlas_path) -> None:
         buttons = at.get("download_button")
         assert [b.proto.label for b in buttons[:4]] == ["CSV", "Parquet", "LaTeX table", "BibTeX (.bib)"]
         assert not any(b.proto.disabled for b in buttons[:4])
+
+
+def test_a_page_reads_papers_and_version_only_when_a_file_is_made(atlas_path, monkeypatch) -> None:
+    """The .bib's papers and the caption's version cost two queries: a page's render runs neither."""
+    st.cache_data.clear()
+    queries: list[str] = []
+    real = common.fetch
+    monkeypatch.setattr(common, "fetch", lambda con, sql: queries.append(sql) or real(con, sql))
+    at = page_app("explore").run()
+    no_exceptions(at)
+    assert queries and not any("FROM papers" in sql or "version" in sql.lower() for sql in queries), queries
