@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from pruneatlas.build import BuildError
+    from pruneatlas.loader import Atlas
 
 
 class Later(click.Choice):
@@ -141,7 +142,12 @@ def _open() -> duckdb.DuckDBPyConnection:
 @main.command()
 @click.argument("targets", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--quiet", is_flag=True, help="Print errors only, not conflict warnings.")
-def validate(targets: tuple[Path, ...], quiet: bool) -> None:
+@click.option(
+    "--plausibility",
+    is_flag=True,
+    help="Also print how many rows (of the files that load) each plausibility check flags.",
+)
+def validate(targets: tuple[Path, ...], quiet: bool, plausibility: bool) -> None:
     """Check paper files (default: all of data/): schema, vocabulary, consistency, duplicates, conflicts.
 
     Prints every problem as `file: result: field: message` and exits 1 if there is any error.
@@ -155,6 +161,8 @@ def validate(targets: tuple[Path, ...], quiet: bool) -> None:
     if not quiet:
         for problem in sorted(atlas.warnings):
             click.echo(str(problem))
+    if plausibility:
+        _echo_check_counts(atlas)
     results = sum(len(lp.paper.results) for lp in atlas.papers)
     costs = sum(len(lp.paper.cost_claims) for lp in atlas.papers)
     click.echo(
@@ -164,6 +172,18 @@ def validate(targets: tuple[Path, ...], quiet: bool) -> None:
     )
     if atlas.errors:
         sys.exit(1)
+
+
+def _echo_check_counts(atlas: Atlas) -> None:
+    from pruneatlas.plausibility import check_counts
+    from pruneatlas.vocab import load_vocabularies
+
+    rows = [(f"{lp.paper.key}/{r.id}", r) for lp in atlas.papers if not lp.reproduced for r in lp.paper.results]
+    for count in check_counts(rows, atlas.facts, load_vocabularies()):
+        click.echo(
+            f"{count.check}: {count.flagged} row(s) flagged; {count.waived} waived by a discrepancies entry, "
+            f"{count.listed} listed in data/quote_gaps.csv, {count.open} open"
+        )
 
 
 @main.command(name="build")

@@ -45,6 +45,7 @@ class Atlas:
     row_tables: list[pa.Table] = field(default_factory=list)
     paper_rows: list[dict[str, Any]] = field(default_factory=list)
     cost_rows: list[dict[str, Any]] = field(default_factory=list)
+    facts: list[Facts] = field(default_factory=list)  # every valid published row's, for atlas-wide checks
 
     @property
     def errors(self) -> list[Problem]:
@@ -286,7 +287,7 @@ def cross_file_checks(outcomes: list[FileOutcome], atlas: Atlas, vocab: Vocabula
                 outcome.problems.append(Problem(outcome.label, result_id, "reproduces", message))
     checked_files = {display_path(o.path) for o in outcomes if o.checked} | {o.label for o in outcomes if o.checked}
     atlas.conflicts = [c for c in find_conflicts(f for o in good for f in o.facts) if c.touches(checked_files)]
-    facts = [fact for o in good for _, fact in o.facts]
+    atlas.facts = facts = [fact for o in good for _, fact in o.facts]
     atlas.problems.extend(p for p in implausible_accuracies(facts, vocab) if p.file in checked_files)
     for outcome in outcomes:
         if outcome.checked:
