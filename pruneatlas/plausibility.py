@@ -25,8 +25,10 @@ PRINTED_ACCURACY = ("baseline", "pruned", "change", "baseline_std", "pruned_std"
 PRINTED_COST = ("baseline", "pruned", "removed_pct", "remaining_pct", "ratio")
 PRINTED_BLOCKS = (("accuracy", PRINTED_ACCURACY), ("secondary", PRINTED_ACCURACY),
                   ("params", PRINTED_COST), ("flops", PRINTED_COST))  # fmt: skip
+# Each block's printed fields with their dotted names, spelt once (the checks read them for every row).
+BLOCK_FIELDS = tuple((block, tuple((name, f"{block}.{name}") for name in names)) for block, names in PRINTED_BLOCKS)
 PRINTED_FIELDS = (
-    *(f"{block}.{name}" for block, names in PRINTED_BLOCKS for name in names),
+    *(field for _, fields in BLOCK_FIELDS for _, field in fields),
     "conditions.runtime_speedup",
 )
 FRACTION_LIMIT = 1.0
@@ -36,6 +38,7 @@ MIN_BASELINES = 3
 INPUT_SIZE_RATIO = 4
 MAX_EXPONENT = 30
 PERCENT_BLOCKS = ("accuracy", "secondary")
+_PERCENT_FIELDS = frozenset(f for f in PRINTED_FIELDS if f.endswith("_pct") or f.split(".", 1)[0] in PERCENT_BLOCKS)
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:\s*[eE]([+-]?\d+))?(?:\s*([KMGTB])(?![a-z]))?")
 _TIMES_TEN = re.compile(r"(\d+(?:\.\d+)?)\s*[×x*]\s*10\s*\^?\s*([+\-−]?\d{1,2})\b")
 _N_OF_M = re.compile(r"\b(\d{1,2}):(\d{1,2})\b")
@@ -45,10 +48,13 @@ _SPATIAL = re.compile(r"(\d+)x\d+")
 def printed_numbers(result: Result) -> list[tuple[str, Printed]]:
     """Every number the row records as printed, by field: what its quote must contain and a reviewer checks."""
     found: list[tuple[str, Printed]] = []
-    for block, names in PRINTED_BLOCKS:
+    for block, fields in BLOCK_FIELDS:
         values = getattr(result, block)
         if values is not None:
-            found.extend((f"{block}.{name}", printed) for name in names if (printed := getattr(values, name)))
+            for name, field in fields:
+                printed = getattr(values, name)
+                if printed is not None:
+                    found.append((field, printed))
     if result.conditions.runtime_speedup is not None:
         found.append(("conditions.runtime_speedup", result.conditions.runtime_speedup))
     return found
@@ -96,8 +102,7 @@ def _missing_from_quote(result: Result, waived: set[str]) -> Iterator[tuple[str,
         return
     numbers = quoted_numbers(quote)
     for field, printed in printed_numbers(result):
-        percent = field.endswith("_pct") or field.split(".", 1)[0] in PERCENT_BLOCKS
-        if field not in waived and not _in_quote(printed, numbers, percent):
+        if field not in waived and not _in_quote(printed, numbers, field in _PERCENT_FIELDS):
             yield field, printed
 
 
