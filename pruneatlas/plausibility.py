@@ -241,7 +241,8 @@ def implausible_accuracies(facts: Iterable[Facts], vocab: Vocabularies) -> list[
     The reference is the median baseline (in accuracy form) over at least MIN_BASELINES rows of two papers;
     points of a hyper-parameter sweep, where failed runs are expected, are not judged.
     """
-    rows = [f for f in facts if top_k_of(f.network[2], vocab) is not None and not f.sweep]
+    top_k_metrics = {m for m in vocab.metrics.by_id if top_k_of(m, vocab) is not None}
+    rows = [f for f in facts if not f.sweep and f.network[2] in top_k_metrics]
     baselines: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
     for fact in rows:
         if "accuracy.baseline" in fact.values:
