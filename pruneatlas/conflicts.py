@@ -107,8 +107,12 @@ class Conflict:
 SettingKey = tuple[object, ...]
 
 
+_NOT_IN_KEY = re.compile(r"[^a-z0-9]")
+
+
 def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    """Spelling-insensitive form of a label or a condition: lower-case letters and digits only."""
+    return _NOT_IN_KEY.sub("", text.lower()) if text else ""
 
 
 def _value(printed: Printed | None, complement: bool, spread: Printed | None = None) -> Value | None:
@@ -264,7 +268,7 @@ def find_conflicts(facts: Iterable[tuple[SettingKey, Facts]]) -> list[Conflict]:
             groups[key].append(fact)
     found: dict[tuple[str, str, str], Conflict] = {}
     for rows in groups.values():
-        if len({r.document for r in rows}) < 2:
+        if len(rows) < 2 or len({r.document for r in rows}) < 2:
             continue
         support = {id(r): _support(r, rows) for r in rows}
         for a, b in combinations(rows, 2):

@@ -28,6 +28,11 @@ _TEXT = re.compile(
     r"^\s*(?P<q>~|≈|>=|<=|≥|≤|>|<)?\s*(?P<num>[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?)\s*(?P<si>[KMGTB])?\s*$"
 )
 APPROX_RELATIVE = 0.03
+# Parsed numbers by (type, raw value): a Printed is immutable, and an atlas prints the same few thousand numbers
+# again and again, so parsing each once spares most of the work of validating a file. Float zeros are never
+# kept (0.0 and -0.0 are one key but print differently); the cache starts again when it is full.
+_PARSED: dict[tuple[type, Any], Printed] = {}
+MAX_PARSED = 200_000
 
 
 def _half_unit(digits: str) -> float:
@@ -48,8 +53,24 @@ class Printed:
 
     @classmethod
     def parse(cls, raw: Any) -> Printed:
+        """The printed number `raw` (a YAML number or a string such as '>93' or '0.85M') stands for."""
         if isinstance(raw, Printed):
             return raw
+        key = (raw.__class__, raw)
+        try:
+            return _PARSED[key]
+        except KeyError:
+            printed = cls._parse(raw)
+        except TypeError:  # unhashable: a list or a mapping, which _parse refuses
+            return cls._parse(raw)
+        if raw or not isinstance(raw, float):
+            if len(_PARSED) >= MAX_PARSED:
+                _PARSED.clear()
+            _PARSED[key] = printed
+        return printed
+
+    @classmethod
+    def _parse(cls, raw: Any) -> Printed:
         if isinstance(raw, bool):
             raise ValueError("expected a number, got a boolean")
         if isinstance(raw, int):

@@ -11,7 +11,7 @@ from typing import Any
 
 from pruneatlas import derive
 from pruneatlas.models import CostClaim, PaperFile, Protocol, Result
-from pruneatlas.plausibility import PRINTED_BLOCKS
+from pruneatlas.plausibility import BLOCK_FIELDS
 from pruneatlas.printed import Printed
 from pruneatlas.vocab import Vocabularies
 
@@ -58,14 +58,14 @@ def _value(printed: Printed | None) -> float | None:
 def _bounds(result: Result) -> str | None:
     """Printed values that are bounds or approximations ('params.removed_pct >93'), so no one reads them as exact."""
     found = []
-    for block_name, names in PRINTED_BLOCKS:
+    for block_name, fields in BLOCK_FIELDS:
         block = getattr(result, block_name)
         if block is None:
             continue
-        for name in names:
+        for name, field in fields:
             value = getattr(block, name)
             if value is not None and value.qualifier != "=":
-                found.append(f"{block_name}.{name} {value.text}")
+                found.append(f"{field} {value.text}")
     return "; ".join(found) or None
 
 

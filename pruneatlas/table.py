@@ -43,8 +43,10 @@ def results_arrow(tables: list[pa.Table], conflicts: Iterable[Conflict] = ()) ->
         columns = [*CONTRACT_COLUMNS, *CONTEXT_COLUMNS, "record", "conflicts_with"]
         return pa.table({name: pa.nulls(0) for name in columns})
     table = pa.concat_tables(tables, promote_options="permissive")
+    if not partners:
+        return table.append_column("conflicts_with", pa.nulls(len(table), pa.string()))
     ids = table.column("result_id").to_pylist()
-    with_partners = [", ".join(sorted(partners.get(rid, ()))) or None for rid in ids]
+    with_partners = [", ".join(sorted(found)) if (found := partners.get(rid)) else None for rid in ids]
     return table.append_column("conflicts_with", pa.array(with_partners, pa.string()))
 
 

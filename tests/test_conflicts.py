@@ -236,3 +236,20 @@ def test_the_conflicts_command_says_which_side_is_likely_right(write_paper: Writ
     assert header.endswith(",likely_right")
     assert row.startswith("accuracy.pruned,Fang2023Depgraph/tp-hrank,")
     assert row.endswith(",Lin2020Hrank/t1-r56 (the method's own paper)")
+
+
+def test_the_built_table_names_each_rows_conflict_partners(write_paper: WritePaper, atlas_dir):
+    from pruneatlas.build import build
+    from pruneatlas.sql import connect_readonly
+
+    write_paper(HRANK)
+    write_paper(_copy(92.17))
+    with connect_readonly(build([atlas_dir / "papers"]).path) as con:
+        rows = dict(con.execute("SELECT result_id, conflicts_with FROM results_base").fetchall())
+    assert rows == {
+        "Lin2020Hrank/t1-r56": "Fang2023Depgraph/tp-hrank",
+        "Fang2023Depgraph/tp-hrank": "Lin2020Hrank/t1-r56",
+    }
+    write_paper(_copy(93.17))
+    with connect_readonly(build([atlas_dir / "papers"]).path) as con:
+        assert con.execute("SELECT count(conflicts_with) FROM results_base").fetchone() == (0,)

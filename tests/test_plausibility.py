@@ -42,3 +42,9 @@ def test_quoted_numbers_read_every_form(quote: str, expected: set[float]):
 def test_the_chance_level_of_a_metric_comes_from_its_vocabulary_entry() -> None:
     assert (top_k_of("top1", VOCAB), top_k_of("top5_err", VOCAB)) == (1, 5)  # an error rate: its accuracy's k
     assert top_k_of("perplexity", VOCAB) is None and top_k_of("no-such-metric", VOCAB) is None
+
+
+def test_a_quote_read_again_is_not_parsed_again():
+    quote = "ResNet-56 | 93.26 | 93.17 | 50.0"
+    assert quoted_numbers(quote) is quoted_numbers(quote)
+    assert quoted_numbers(quote) == {56.0, 93.26, 93.17, 50.0}

@@ -124,3 +124,14 @@ def test_a_build_derives_each_result_once(write_paper, monkeypatch: pytest.Monke
     atlas = load_atlas([path], context=[path], keep_models=False, with_rows=True)
     assert atlas.errors == [] and sum(t.num_rows for t in atlas.row_tables) == 3
     assert calls == {"result_values": 3, "cost_values": 6}
+
+
+def test_a_number_printed_again_is_parsed_once_and_keeps_its_sign():
+    assert Printed.parse(93.26) is Printed.parse(93.26)
+    assert Printed.parse(">93") is Printed.parse(">93")
+    assert Printed.parse(7) is not Printed.parse(7.0)  # 7 and 7.0 are one key to a dict, not to a reader
+    assert Printed.parse(7).to_yaml() == 7 and isinstance(Printed.parse(7.0).to_yaml(), float)
+    assert math.copysign(1, Printed.parse(0.0).value) == 1
+    assert math.copysign(1, Printed.parse(-0.0).value) == -1
+    with pytest.raises(ValueError):
+        Printed.parse([1])
