@@ -49,6 +49,14 @@ def connect() -> duckdb.DuckDBPyConnection:
     return open_readonly()
 
 
+def build_path() -> Path:
+    """The build file `connect` opens (made first when the data changed; the last good one, with a warning, while
+    the data has errors), for a reader that opens it elsewhere: `pruneatlas query` runs it in a child process."""
+    from pruneatlas.build import readable_build
+
+    return readable_build()
+
+
 def open_build(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only, locked-down connection on one build file that the caller already has (the explorer opens one
     per query; a benchmark opens its snapshot's)."""

@@ -15,21 +15,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-import pandas as pd
-
 from pruneatlas import __version__, paths
 from pruneatlas.atomic import remove_orphans, temp_name
 from pruneatlas.data_files import NotARegularFile, find_yaml_files, read_regular
 from pruneatlas.problems import Problem
 
 if TYPE_CHECKING:
+    import duckdb
+
     from pruneatlas.loader import Atlas
 
 VIEW_FILES = ("results", "conflicts", "reproductions", "operating_points", "published", "training_costs")
 # Modules of pruneatlas/ that cannot change what a build contains (commands, the query path, exports, the
 # scaffold). Every other module there is hashed into the build's name, so a new one is covered by default.
-NOT_SHAPING_BUILDS = frozenset({"cli.py", "sql.py", "analyses.py", "export.py", "scaffold.py", "schema_file.py"})
+NOT_SHAPING_BUILDS = frozenset(
+    {"cli.py", "sql.py", "analyses.py", "export.py", "scaffold.py", "schema_file.py", "row_text.py"}
+)
 BUILD_SUFFIX = ".duckdb"
 
 
@@ -95,6 +96,9 @@ def remove_killed_builds(folder: Path) -> list[Path]:
 
 def write_database(target: Path, atlas: Atlas) -> dict[str, float]:
     """Tables, then the views in resource/, into a temporary file renamed to `target` at the end."""
+    import duckdb
+    import pandas as pd
+
     from pruneatlas.rows import COST_COLUMNS
     from pruneatlas.table import results_arrow
 
@@ -150,7 +154,8 @@ def _workers(roots: Sequence[Path]) -> int:
 def build(roots: Sequence[Path] | None = None, force: bool = False, keep: int = 3) -> BuildResult:
     """The database for the current inputs: reused when they are unchanged, rebuilt otherwise.
 
-    The loader and its models are imported only when a build is needed, so reusing one stays cheap (the app's
+    The loader and its models, DuckDB and pandas are imported only when a build is needed, so reusing one stays
+    cheap (the app's
     first render). Raises BuildError when the data has errors and CacheUnwritable when the cache cannot take
     the new build.
     """
@@ -159,6 +164,8 @@ def build(roots: Sequence[Path] | None = None, force: bool = False, keep: int = 
     target = database_path(roots)
     if target.exists() and not force:
         return BuildResult(target, True, time.perf_counter() - started, {})
+    import duckdb
+
     from pruneatlas.loader import load_atlas
 
     atlas = load_atlas(roots, context=roots, keep_models=False, with_rows=True, workers=_workers(roots))
@@ -211,13 +218,19 @@ def current_or_last_good(roots: Sequence[Path] | None = None) -> tuple[Path, Bui
         return fallback, exc
 
 
-def open_readonly(roots: Sequence[Path] | None = None) -> duckdb.DuckDBPyConnection:
-    """The current build (or the last good one while it cannot be made), read-only and locked down."""
+def readable_build(roots: Sequence[Path] | None = None) -> Path:
+    """The current build, or the last good one (with a warning on stderr) while it cannot be made: what a reader
+    opens. Neither DuckDB nor pandas is imported while the build is current."""
     import sys
-
-    from pruneatlas.sql import connect_readonly
 
     path, error = current_or_last_good(roots)
     if error is not None:
         print(f"warning: {error}; reading the last good build {path.name}", file=sys.stderr)
-    return connect_readonly(path)
+    return path
+
+
+def open_readonly(roots: Sequence[Path] | None = None) -> duckdb.DuckDBPyConnection:
+    """The current build (or the last good one while it cannot be made), read-only and locked down."""
+    from pruneatlas.sql import connect_readonly
+
+    return connect_readonly(readable_build(roots))

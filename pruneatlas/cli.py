@@ -139,6 +139,17 @@ def _open() -> duckdb.DuckDBPyConnection:
         raise
 
 
+def _build_path() -> Path:
+    """The build `_open` would open, without loading DuckDB here."""
+    from pruneatlas.build import BuildError
+
+    try:
+        return api.build_path()
+    except BuildError as exc:
+        _fail_on_build_error(exc)
+        raise
+
+
 @main.command()
 @click.argument("targets", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--quiet", is_flag=True, help="Print errors only, not conflict warnings.")
@@ -205,17 +216,9 @@ def build_command(force: bool) -> None:
 
 
 def _echo_frame(frame: pd.DataFrame, fmt: str) -> None:
-    import pandas as pd
+    from pruneatlas.row_text import frame_text
 
-    pd.set_option("display.width", 200)
-    pd.set_option("display.max_columns", 40)
-    pd.set_option("display.max_colwidth", 60)
-    if fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
-    elif fmt == "json":
-        click.echo(frame.to_json(orient="records", indent=1, force_ascii=False))
-    else:
-        click.echo(frame.to_string(index=False) if len(frame) else "(no rows)")
+    click.echo(frame_text(frame, fmt), nl=False)
 
 
 def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -234,15 +237,13 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
 )
 def query(sql: str, fmt: str, max_rows: int, timeout: float) -> None:
     """Run one read-only SELECT over the atlas (views: results, papers, conflicts, reproductions)."""
-    from pruneatlas.sandbox import Limits, run_limited
-    from pruneatlas.sql import database_path
+    from pruneatlas.sandbox import Limits, run_as_text
 
-    con = _open()
     try:
-        frame, truncated = run_limited(database_path(con), sql, Limits(row_cap=max_rows, timeout_s=timeout))
+        text, truncated = run_as_text(_build_path(), sql, fmt, Limits(row_cap=max_rows, timeout_s=timeout))
     except QueryRefused as exc:
         raise click.ClickException(str(exc)) from None
-    _echo_frame(frame, fmt)
+    click.echo(text, nl=False)
     if truncated:
         click.echo(f"(showing the first {max_rows} rows; raise --max-rows for more)", err=True)
 

@@ -1,4 +1,8 @@
-"""SQL kept in resource/*.sql, loaded by name, and the locked-down read-only path every query goes through."""
+"""SQL kept in resource/*.sql, loaded by name, and the locked-down read-only path every query goes through.
+
+DuckDB is imported by the functions that use it: the command line reads the limits and errors below before it
+knows whether it needs DuckDB in its own process (`pruneatlas query` runs DuckDB only in sandbox.py's child).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from pruneatlas import paths
 
 if TYPE_CHECKING:
+    import duckdb
     import pandas as pd
 
 LOCKED_CONFIG = {
@@ -53,6 +56,8 @@ def load_sql(name: str) -> str:
 
 def connect_readonly(db_path: Path) -> duckdb.DuckDBPyConnection:
     """Read-only, no file or network access, settings frozen: reading never writes."""
+    import duckdb
+
     return duckdb.connect(str(db_path), read_only=True, config=dict(LOCKED_CONFIG))
 
 
@@ -73,10 +78,13 @@ def lock(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def single_select(sql: str) -> str:
-    """The statement, if it is exactly one SELECT; otherwise QueryRefused naming what it is."""
+def single_select(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> str:
+    """The statement, if it is exactly one SELECT; otherwise QueryRefused naming what it is. It is parsed with
+    `con` when given (sandbox.py's child: a second DuckDB instance would take memory from the query's cap)."""
+    import duckdb
+
     try:
-        statements = duckdb.extract_statements(sql)
+        statements = (con or duckdb).extract_statements(sql)
     except duckdb.Error as exc:
         raise QueryRefused(f"cannot parse the query: {exc}") from None
     if len(statements) != 1:
@@ -84,14 +92,19 @@ def single_select(sql: str) -> str:
     kind = statements[0].type
     if kind != duckdb.StatementType.SELECT:
         raise QueryRefused(f"only SELECT queries are allowed here; this is {kind.name}")
-    refuse_internals(sql)
+    refuse_internals(sql, con)
     return sql.strip().rstrip(";")
 
 
-def refuse_internals(sql: str) -> None:
+def refuse_internals(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> None:
     """QueryRefused when the query names a function or view that shows DuckDB's settings, paths or files."""
-    with duckdb.connect() as parser:
-        [(serialised,)] = parser.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()
+    import duckdb
+
+    if con is None:
+        with duckdb.connect() as parser:
+            [(serialised,)] = parser.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()
+    else:
+        [(serialised,)] = con.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()
     tree = json.loads(serialised)
     for name in _names(tree):
         lowered = name.lower()
@@ -122,6 +135,8 @@ def run_select(
 
     Returns the rows and whether the cap cut them short.
     """
+    import duckdb
+
     statement = single_select(sql)
     timer = threading.Timer(timeout_s, con.interrupt)
     timer.start()

@@ -26,6 +26,7 @@ from reproduce.experiment import execute, execute_many, folder_name, run_dir_for
 from reproduce.recipe_rows import AnyRecipe, seeded_configs
 from reproduce.recipes import RECIPES
 from reproduce.registry import UnregisteredName
+from reproduce.run_result import RunResult, finished
 
 Executor = Literal["local", "submitit-local", "slurm"]
 CAMPAIGNS = Path(__file__).resolve().parent / "campaigns"  # the prepared campaigns, e.g. cifar10-gpu.yaml
@@ -69,7 +70,7 @@ class Job:
     status: str = "pending"  # pending, finished earlier, finished, failed
     where: str = ""  # e.g. "here", "slurm job 4242", "local job 31337", "run folder"
     seconds: float = 0.0
-    metrics: dict[str, Any] | None = None
+    metrics: RunResult | None = None
     error: str = ""
 
     @property
@@ -104,7 +105,7 @@ def run(
     jobs = plan(spec)
     done = 0
     for job in jobs:
-        job.metrics = run_dir_for(job.config, options).finished()
+        job.metrics = finished(run_dir_for(job.config, options))
         if job.metrics is not None:
             job.status, job.where = "finished earlier", "run folder"
             done += 1
@@ -217,7 +218,7 @@ class RecipeOutcome:
     """A recipe's seeds, once every one of them finished (else `missing` names the ones that did not)."""
 
     recipe: AnyRecipe
-    results: list[dict[str, Any]] = field(default_factory=list)
+    results: list[RunResult] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
 
@@ -238,9 +239,9 @@ def summary(jobs: list[Job]) -> list[str]:
     for job in jobs:
         line = f"{job.label:48s} {job.status:16s} {job.where:24s}"
         if job.metrics is not None:
-            line += f" top1 {job.metrics['top1']:.2f}  {folder_name(job.config)}"
+            line += f" top1 {job.metrics.top1:.2f}  {folder_name(job.config)}"
             if job.status == "finished":
-                line += f"  {job.seconds:.0f} s on {job.metrics['hardware']}"
+                line += f"  {job.seconds:.0f} s on {job.metrics.hardware}"
         else:
             line += f" {job.error}"
         lines.append(line.rstrip())

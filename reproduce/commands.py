@@ -11,9 +11,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from reproduce.run_result import RunResult
 
 
 def _command_line() -> str:
@@ -69,7 +72,7 @@ def run_options(f):
     return f
 
 
-def _execute_all(configs: list, opts, command: str) -> list[dict[str, Any]]:
+def _execute_all(configs: list, opts, command: str) -> list[RunResult]:
     from tqdm.auto import tqdm
 
     from reproduce.experiment import execute_many
@@ -89,7 +92,7 @@ def _execute_all(configs: list, opts, command: str) -> list[dict[str, Any]]:
     return results
 
 
-def _run(groups: list[list], where: dict[str, Any]) -> list[list[dict[str, Any]]]:
+def _run(groups: list[list], where: dict[str, Any]) -> list[list[RunResult]]:
     """Run every group's configs under the shared `run_options` and report them; one result list per group."""
     opts = _options(where)
     flat = _execute_all([config for group in groups for config in group], opts, _command_line())
@@ -101,18 +104,18 @@ def _run(groups: list[list], where: dict[str, Any]) -> list[list[dict[str, Any]]
     return out
 
 
-def _report(results: list[dict[str, Any]]) -> None:
+def _report(results: list[RunResult]) -> None:
     for m in results:
         click.echo(
-            f"{m['run_folder']}: seed {m['seed']}  top1 {m['top1']:.2f} (dense {m['baseline_top1']:.2f})  "
-            f"{m['target_kind']} sparsity {m['achieved']:.4f}  params {m['pruned']['params_nonzero']:,}/"
-            f"{m['dense']['params']:,}  MACs {m['pruned']['macs_sparse']:,}/{m['dense']['macs']:,}  "
-            f"{m['wall_time_s']:.1f}s"
+            f"{m.run_folder}: seed {m.seed}  top1 {m.top1:.2f} (dense {m.baseline_top1:.2f})  "
+            f"{m.target_kind} sparsity {m.achieved:.4f}  params {m.pruned.params_nonzero:,}/"
+            f"{m.dense.params:,}  MACs {m.pruned.macs_sparse:,}/{m.dense.macs:,}  "
+            f"{m.wall_time_s:.1f}s"
         )
 
 
 def _write(
-    groups: list[list[dict[str, Any]]],
+    groups: list[list[RunResult]],
     out_dir: Path | None,
     reproduces: dict[str, str] | None = None,
     note: str = "",
@@ -268,7 +271,7 @@ def recipes_run(name, quick, seeds, **where):
         _write_recipe_rows(recipe, quick, results, where)
 
 
-def _write_recipe_rows(recipe, quick: bool, results: list[dict[str, Any]], where: dict[str, Any]) -> None:
+def _write_recipe_rows(recipe, quick: bool, results: list[RunResult], where: dict[str, Any]) -> None:
     from reproduce.recipe_rows import write_recipe_rows
     from reproduce.rerun_rows import RowError
 

@@ -10,11 +10,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pruneatlas.safe_yaml import YamlError, load_yaml_file
 from reproduce.config import RunConfig, make_config
+from reproduce.datasets import DataOptions
+from reproduce.hparams import TrainingConfig
+from reproduce.methods import METHODS
+from reproduce.models import MODELS
 from reproduce.registry import UnregisteredName
 
 
@@ -26,19 +29,37 @@ class ConfigInputError(ValueError):
         self.option = option
 
 
-def parse_pairs(pairs: Sequence[str], what: str) -> dict[str, Any]:
-    """key=value pairs, values read as YAML scalars or lists: lr=0.05, widths=[400,400]."""
+def parse_pairs(pairs: Sequence[str], what: str, model: type[BaseModel]) -> dict[str, Any]:
+    """key=value pairs, each value read as the type of its field in `model` (the method's, the training's, the
+    architecture's or the data's config): lr=0.05, widths=[400,400], scope=global. A key that is not a field, or a
+    value its field cannot hold, is one error naming the key."""
     out: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise ConfigInputError(f"expected key=value, got {pair!r}", what)
-        try:
-            out[key.strip().replace("-", "_")] = yaml.safe_load(value)
-        except yaml.YAMLError as exc:
-            reason = getattr(exc, "problem", None) or "not a YAML value"
-            raise ConfigInputError(f"{pair!r}: {reason}", what) from None
+        name = key.strip().replace("-", "_")
+        field = model.model_fields.get(name)
+        if field is None:
+            known = ", ".join(n for n in model.model_fields if n != "method") or "none"
+            raise ConfigInputError(f"{pair!r}: no setting {name!r} here; known: {known}", what)
+        out[name] = _typed(field.annotation, value, pair, what)
     return out
+
+
+def _typed(annotation: Any, text: str, pair: str, what: str) -> Any:
+    """The text as the field's type: read as it is first (a number, a word, a name), else as JSON (a list, a
+    mapping, null)."""
+    adapter: TypeAdapter[Any] = TypeAdapter(annotation)
+    try:
+        return adapter.validate_python(text)
+    except ValidationError as exc:
+        first = exc
+    try:
+        return adapter.validate_json(text)
+    except ValidationError:
+        reasons = "; ".join(e["msg"] for e in first.errors())
+        raise ConfigInputError(f"{pair!r}: {reasons}", what) from None
 
 
 def one_line(exc: Exception) -> str:
@@ -63,9 +84,16 @@ def build_configs(
     --param, --train, --arch-option, --data-option."""
     if not method or not arch:
         raise ConfigInputError("give --method and --arch (or --config FILE)")
-    training = parse_pairs(pairs["--train"], "--train")
+    try:
+        method_config, options = METHODS.get(method).config_class, MODELS.get(arch).options
+    except UnregisteredName as exc:
+        raise ConfigInputError(str(exc)) from None
+    training = parse_pairs(pairs["--train"], "--train", TrainingConfig)
     if epochs is not None:
         training["epochs"] = epochs
+    method_params = parse_pairs(pairs["--param"], "--param", method_config)
+    arch_options = parse_pairs(pairs["--arch-option"], "--arch-option", options)
+    data = parse_pairs(pairs["--data-option"], "--data-option", DataOptions)
     try:
         return [
             [
@@ -74,9 +102,9 @@ def build_configs(
                     arch,
                     dataset,
                     s,
-                    method_params=parse_pairs(pairs["--param"], "--param"),
-                    arch_options=parse_pairs(pairs["--arch-option"], "--arch-option"),
-                    data=parse_pairs(pairs["--data-option"], "--data-option"),
+                    method_params=method_params,
+                    arch_options=arch_options,
+                    data=data,
                     training=training,
                     seed=seed,
                 )

@@ -12,20 +12,24 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pruneatlas import paths
 from pruneatlas.models import CostClaim
 from reproduce.identity import sha256
-from reproduce.recipes.cost import CostRecipe, Metrics
+from reproduce.recipes.cost import CostRecipe
 from reproduce.rerun_rows import RowError, camel, folder_lock, merge_into, provenance
+
+if TYPE_CHECKING:
+    from reproduce.run_result import RunResult
 
 
 @dataclass(frozen=True)
 class Pair:
     """One seed: the measured run and the reference run, and the cost read from each."""
 
-    measured: Metrics
-    reference: Metrics
+    measured: RunResult
+    reference: RunResult
 
     def costs(self, recipe: CostRecipe) -> tuple[float, float]:
         return recipe.measured.reading.read(self.measured), recipe.reference.reading.read(self.reference)
@@ -46,7 +50,7 @@ def _notes(recipe: CostRecipe, pairs: Sequence[Pair], linked: str | None, quick_
     percents = ", ".join(f"{p.percent(recipe):.1f}" for p in pairs)
     reference_cost, _ = _mean_std([p.costs(recipe)[1] for p in pairs], 3)
     top1 = {
-        side: _mean_std([m["top1"] for m in metrics], 2)[0]
+        side: _mean_std([m.top1 for m in metrics], 2)[0]
         for side, metrics in (
             (recipe.measured.label, [p.measured for p in pairs]),
             (recipe.reference.label, [p.reference for p in pairs]),
@@ -74,21 +78,20 @@ def build_cost_claim(
     from reproduce.methods import METHODS
 
     first = pairs[0].measured
-    if first["dataset_id"] is None:
-        raise RowError(f"{first['config']['dataset']} is not an atlas dataset, so it cannot make a row")
-    method = first["config"]["method"]["method"]
-    atlas_method = METHODS.get(method).atlas_method
+    if first.dataset_id is None:
+        raise RowError(f"{first.config.dataset} is not an atlas dataset, so it cannot make a row")
+    atlas_method = METHODS.get(first.config.method.method).atlas_method
     value, std = _mean_std([p.costs(recipe)[0] for p in pairs], 3)
     percent, _ = _mean_std([p.percent(recipe) for p in pairs], 1)
     runs = [m for p in pairs for m in (p.measured, p.reference)]
-    seeds = sorted(p.measured["seed"] for p in pairs)
+    seeds = sorted(p.measured.seed for p in pairs)
     return CostClaim.model_validate(
         {
             "id": recipe.name + ("-quick" if quick else ""),
             "method": atlas_method,
             "method_label": recipe.measured.label,
-            "architecture": first["architecture_id"],
-            "dataset": first["dataset_id"],
+            "architecture": first.architecture_id,
+            "dataset": first.dataset_id,
             "cost": {
                 "quantity": recipe.quantity,
                 "scope": recipe.scope,
@@ -98,7 +101,7 @@ def build_cost_claim(
                 "relative_to": recipe.relative_to,
                 "relative_label": recipe.reference.label,
                 "percent_of_reference": percent,
-                "hardware": first["hardware"],
+                "hardware": first.hardware,
             },
             "conditions": {"num_runs": len(pairs)},
             "source": {"locator": f"seeds {', '.join(map(str, seeds))}", "extraction": "rerun"},
@@ -106,11 +109,11 @@ def build_cost_claim(
             "provenance": provenance(
                 runs,
                 recipe.command + (" --quick" if quick else ""),
-                sha256({"measured": first["group_hash"], "reference": pairs[0].reference["group_hash"]}),
+                sha256({"measured": first.group_hash, "reference": pairs[0].reference.group_hash}),
                 seeds,
                 {
-                    "measured": {k: v for k, v in first["config"].items() if k != "seed"},
-                    "reference": {k: v for k, v in pairs[0].reference["config"].items() if k != "seed"},
+                    "measured": {k: v for k, v in first.config_json().items() if k != "seed"},
+                    "reference": {k: v for k, v in pairs[0].reference.config_json().items() if k != "seed"},
                 },
             ),
             "notes": _notes(recipe, pairs, linked, quick_note),

@@ -9,7 +9,6 @@ import shutil
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
 
 import torch
 
@@ -22,6 +21,8 @@ from reproduce.methods import make_method
 from reproduce.models import MODELS
 from reproduce.models.init import initialise
 from reproduce.provenance import git_sha, hardware, versions
+from reproduce.run_result import PhaseOutcome, RunResult, store
+from reproduce.run_result import finished as stored_result
 from reproduce.runs import RunDir, safe_name, save_torch
 from reproduce.structured import out_channels
 
@@ -41,10 +42,10 @@ def resolve_device(device: str) -> str:
     return device
 
 
-def execute(config: RunConfig, options: RunOptions, command: str = "") -> dict[str, Any]:
+def execute(config: RunConfig, options: RunOptions, command: str = "") -> RunResult:
     """Run `config`; a finished run is returned from its folder, an interrupted one resumes."""
     run_dir = run_dir_for(config, options)
-    finished = run_dir.finished()
+    finished = stored_result(run_dir)
     if finished is not None:
         return finished
     sha = git_sha()  # the code this process loaded, read before the working tree can move on during the run
@@ -105,55 +106,52 @@ def execute(config: RunConfig, options: RunOptions, command: str = "") -> dict[s
     # towards the cost too: wall and CPU time are what the result took, not what this process spent.
     earlier = sum(p.seconds for p in ctx.phases.values()) - ctx.session_seconds
     earlier_cpu = sum(p.cpu_seconds for p in ctx.phases.values()) - ctx.session_cpu_seconds
-    metrics = {
-        "status": "finished",
-        "config": config.model_dump(mode="json"),
-        "run_hash": run_hash(config),
-        "run_folder": folder_name(config),
-        "group_hash": group_hash(config),
-        "seed": config.seed,
-        "method_label": method.label(),
-        "target_kind": method.target_kind,
-        "granularity": granularity,
-        "target": config.sparsity,
-        "achieved": achieved,
-        "baseline_top1": ctx.baseline,
-        "top1": top1,
-        "dense": dense_counts.as_dict(),
-        "pruned": pruned_counts.as_dict(),
-        "architecture_id": spec.atlas_id(spec.parse_options(config.arch_options), data.input_shape, data.num_classes),
-        "architecture_modified": spec.modification(data.input_shape, data.num_classes),
-        "dataset_id": data.atlas_id,
-        "dataset_note": data.note,
-        "phases": {
-            name: {
-                "epochs": p.epochs,
-                "top1": p.final_accuracy,
-                "seconds": round(p.seconds, 3),
-                "stopped_early": p.stopped_early,
-            }
+    metrics = RunResult(
+        status="finished",
+        config=config,
+        run_hash=run_hash(config),
+        run_folder=folder_name(config),
+        group_hash=group_hash(config),
+        seed=config.seed,
+        method_label=method.label(),
+        target_kind=method.target_kind,
+        granularity=granularity,
+        target=config.sparsity,
+        achieved=achieved,
+        baseline_top1=ctx.baseline,
+        top1=top1,
+        dense=dense_counts,
+        pruned=pruned_counts,
+        architecture_id=spec.atlas_id(spec.parse_options(config.arch_options), data.input_shape, data.num_classes),
+        architecture_modified=spec.modification(data.input_shape, data.num_classes),
+        dataset_id=data.atlas_id,
+        dataset_note=data.note,
+        phases={
+            name: PhaseOutcome(
+                epochs=p.epochs, top1=p.final_accuracy, seconds=round(p.seconds, 3), stopped_early=p.stopped_early
+            )
             for name, p in ctx.phases.items()
         },
-        "method_metrics": ctx.metrics,
-        "wall_time_s": round(time.perf_counter() - wall + max(earlier, 0.0), 3),
-        "cpu_time_s": round(time.process_time() - cpu + max(earlier_cpu, 0.0), 3),
-        "git_sha": sha,
-        "versions": versions(),
-        "hardware": hardware(options.device),
-        "speed": dataclasses.asdict(options.speed),
-        "command": command,
-    }
+        method_metrics=ctx.metrics,
+        wall_time_s=round(time.perf_counter() - wall + max(earlier, 0.0), 3),
+        cpu_time_s=round(time.process_time() - cpu + max(earlier_cpu, 0.0), 3),
+        git_sha=sha,
+        versions=versions(),
+        hardware=hardware(options.device),
+        speed=options.speed,
+        command=command,
+    )
     save_torch(
         run_dir.path / "final.pt", {"model": model.cpu(), "masks": ctx.masks.state_dict() if ctx.masks else None}
     )
     for folder in ("checkpoints", "snapshots"):
         shutil.rmtree(run_dir.path / folder, ignore_errors=True)
-    run_dir.write_json(run_dir.metrics_file, metrics)
+    store(run_dir, metrics)
     run_dir.log(f"finished: top1 {top1:.2f} (dense {ctx.baseline:.2f}), {method.target_kind} sparsity {achieved:.4f}")
     return metrics
 
 
-def execute_many(configs: Sequence[RunConfig], options: RunOptions, command: str = "") -> list[dict[str, Any]]:
+def execute_many(configs: Sequence[RunConfig], options: RunOptions, command: str = "") -> list[RunResult]:
     """Run `configs` (in order of the results) with `options.parallel` of them at once, each in a process of
     its own on the same device: a GPU that one small network leaves mostly idle trains several seeds in the
     time of one. Runs that share a dense phase go to the same process, one after the other, so no two
@@ -166,7 +164,7 @@ def execute_many(configs: Sequence[RunConfig], options: RunOptions, command: str
     workers = min(options.parallel, len(lanes))
     quiet = dataclasses.replace(options, progress=False)  # several bars at once would garble the terminal
     threads = max(1, (os.cpu_count() or 1) // workers)
-    results: list[dict[str, Any] | None] = [None] * len(configs)
+    results: list[RunResult | None] = [None] * len(configs)
     context = multiprocessing.get_context("spawn")  # CUDA cannot be used in a forked child
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=torch.set_num_threads, initargs=(threads,))
     with pool:
@@ -180,5 +178,5 @@ def execute_many(configs: Sequence[RunConfig], options: RunOptions, command: str
     return [m for m in results if m is not None]
 
 
-def _execute_lane(configs: list[RunConfig], options: RunOptions, command: str) -> list[dict[str, Any]]:
+def _execute_lane(configs: list[RunConfig], options: RunOptions, command: str) -> list[RunResult]:
     return [execute(config, options, command) for config in configs]

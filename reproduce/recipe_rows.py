@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pruneatlas import paths
 from pruneatlas.targets import UnknownTarget, target_claim
 from reproduce.config import RunConfig, group_hash
 from reproduce.recipes.base import Recipe
 from reproduce.recipes.cost import CostRecipe
+
+if TYPE_CHECKING:
+    from reproduce.run_result import RunResult
 
 AnyRecipe = Recipe | CostRecipe
 
@@ -87,7 +90,7 @@ def _seed_options(recipe: AnyRecipe, seeds: list[int]) -> str:
 
 
 def write_recipe_rows(
-    recipe: AnyRecipe, quick: bool, results: list[dict[str, Any]], out_dir: Path | None, runs_dir: Path | None
+    recipe: AnyRecipe, quick: bool, results: list[RunResult], out_dir: Path | None, runs_dir: Path | None
 ) -> list[str]:
     """Write the recipe's row from its finished runs (in `seeded_configs` order); returns what to tell the user.
     Raises reproduce.rerun_rows.RowError when the row does not validate (nothing is kept then)."""
@@ -105,7 +108,7 @@ def write_recipe_rows(
         from reproduce.cost_rows import Pair, build_cost_claim, write_cost_claim
 
         pairs = [Pair(m, r) for m, r in zip(results[::2], results[1::2], strict=True)]
-        told += [f"seed {p.measured['seed']}: {p.percent(recipe):.1f} % of the reference's cost" for p in pairs]
+        told += [f"seed {p.measured.seed}: {p.percent(recipe):.1f} % of the reference's cost" for p in pairs]
         claim = build_cost_claim(recipe, pairs, linked, quick_note(recipe) if quick else None)
         told.append(f"cost claim written: {write_cost_claim(claim, out_dir)} (validated)")
         return told

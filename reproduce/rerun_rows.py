@@ -16,13 +16,16 @@ import statistics
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pruneatlas import paths
 from pruneatlas.models import CostClaim, PaperFile, Result
 from pruneatlas.safe_yaml import load_yaml_file, write_yaml_file
 from pruneatlas.targets import paper_file
 from pruneatlas.vocab import load_vocabularies
+
+if TYPE_CHECKING:
+    from reproduce.run_result import RunResult
 
 Entry = TypeVar("Entry", Result, CostClaim)
 HEADER = "# Written by `pruneatlas reproduce` from finished runs; re-run rather than edit by hand.\n"
@@ -40,11 +43,10 @@ def paper_key(method: str, arch_id: str, dataset_id: str, year: int) -> str:
     return f"Rerun{year}{camel(method)}{camel(arch_id)}{camel(dataset_id)}"
 
 
-def result_id(runs: Sequence[dict[str, Any]]) -> str:
+def result_id(runs: Sequence[RunResult]) -> str:
     first = runs[0]
-    pct = f"{100 * first['target']:.4g}".replace(".", "p")
-    method = first["config"]["method"]["method"]
-    raw = f"{method}-{first['architecture_id']}-{first['dataset_id']}-s{pct}-{first['group_hash'][:8]}"
+    pct = f"{100 * first.target:.4g}".replace(".", "p")
+    raw = f"{first.config.method.method}-{first.architecture_id}-{first.dataset_id}-s{pct}-{first.group_hash[:8]}"
     return re.sub(r"[^a-z0-9._+-]", "-", raw.lower())[:120]
 
 
@@ -62,69 +64,67 @@ def _std(values: list[float]) -> float | None:
     return round(statistics.stdev(values), 2) if len(values) > 1 else None
 
 
-def _notes(first: dict[str, Any], runs: Sequence[dict[str, Any]]) -> str:
-    achieved = _mean([r["achieved"] for r in runs])
+def _notes(first: RunResult, runs: Sequence[RunResult]) -> str:
+    achieved = _mean([r.achieved for r in runs])
     what = {
         "weights": "of conv and linear weights zeroed",
         "channels": "of prunable channels removed",
         "params": "of all parameters removed",
-    }[first["target_kind"]]
+    }[first.target_kind]
     parts = [
-        f"Re-run by reproduce/: {first['method_label']}.",
-        f"Target {first['target']:g} {what}; achieved {achieved:.4f}.",
+        f"Re-run by reproduce/: {first.method_label}.",
+        f"Target {first.target:g} {what}; achieved {achieved:.4f}.",
         "Baseline: the same architecture trained dense with the same data, schedule and seed(s).",
         "params: all parameters, non-zero after pruning; flops: conv and linear multiply-accumulates counting "
         "only non-zero weights (for masks a theoretical figure that needs sparse kernels).",
     ]
-    if first.get("dataset_note"):
-        parts.append(f"Data: {first['dataset_note']}.")
+    if first.dataset_note:
+        parts.append(f"Data: {first.dataset_note}.")
     return " ".join(parts)
 
 
 def build_result(
-    runs: Sequence[dict[str, Any]], reproduces: str | None = None, extra_note: str = "", command: str | None = None
+    runs: Sequence[RunResult], reproduces: str | None = None, extra_note: str = "", command: str | None = None
 ) -> Result:
     """One Result from the finished runs of one config (one per seed). `command` replaces the command line the
     first seed was run with (a recipe's one documented command, whichever invocation trained its seeds)."""
     from reproduce.methods import METHODS
 
     first = runs[0]
-    if len({r["group_hash"] for r in runs}) != 1:
+    if len({r.group_hash for r in runs}) != 1:
         raise RowError("runs of different configs cannot share a row; only their seeds may differ")
-    if first["dataset_id"] is None:
-        raise RowError(f"{first['config']['dataset']} is not an atlas dataset, so it cannot make a row")
-    method = METHODS.get(first["config"]["method"]["method"])(
-        METHODS.get(first["config"]["method"]["method"]).config_class.model_validate(first["config"]["method"])
-    )
-    seeds = sorted(r["seed"] for r in runs)
-    config = _drop_none({k: v for k, v in first["config"].items() if k != "seed"})
-    top1 = [r["top1"] for r in runs]
-    base = [r["baseline_top1"] for r in runs]
+    if first.dataset_id is None:
+        raise RowError(f"{first.config.dataset} is not an atlas dataset, so it cannot make a row")
+    method = METHODS.get(first.config.method.method)(first.config.method)
+    seeds = sorted(r.seed for r in runs)
+    config = _drop_none({k: v for k, v in first.config_json().items() if k != "seed"})
+    top1 = [r.top1 for r in runs]
+    base = [r.baseline_top1 for r in runs]
     # The proposing paper (schema/methods.yaml), linked as `method_paper` when the atlas has a file for it.
     known = load_vocabularies().methods.by_id.get(method.atlas_method)
     paper_of_method = known.paper if known else None
-    finetune = sum(p["epochs"] for name, p in first["phases"].items() if name.startswith(("finetune", "iteration")))
+    finetune = sum(p.epochs for name, p in first.phases.items() if name.startswith(("finetune", "iteration")))
     conditions: dict[str, Any] = {"num_runs": len(runs)}
     if finetune:
         conditions["finetune_epochs"] = finetune
-    if first.get("architecture_modified"):
-        conditions["architecture_modified"] = first["architecture_modified"]
+    if first.architecture_modified:
+        conditions["architecture_modified"] = first.architecture_modified
     locator = (
-        f"runs/{first['run_folder']}"
+        f"runs/{first.run_folder}"
         if len(runs) == 1
-        else f"config {first['group_hash'][:16]}, seeds {', '.join(map(str, seeds))}"
+        else f"config {first.group_hash[:16]}, seeds {', '.join(map(str, seeds))}"
     )
     return Result.model_validate(
         {
             "id": result_id(runs),
             "method": method.atlas_method,
-            "method_label": first["method_label"],
+            "method_label": first.method_label,
             **(
                 {"method_paper": paper_of_method} if paper_of_method and paper_file(paper_of_method) is not None else {}
             ),
-            "architecture": first["architecture_id"],
-            "dataset": first["dataset_id"],
-            "granularity": first.get("granularity", method.granularity),
+            "architecture": first.architecture_id,
+            "dataset": first.dataset_id,
+            "granularity": first.granularity,
             "scope": method.scope,
             "schedule": method.schedule,
             "accuracy": {
@@ -135,12 +135,12 @@ def build_result(
                 **({"pruned_std": _std(top1)} if _std(top1) is not None else {}),
             },
             "params": {
-                "baseline": first["dense"]["params"],
-                "pruned": round(_mean([r["pruned"]["params_nonzero"] for r in runs])),
+                "baseline": first.dense.params,
+                "pruned": round(_mean([r.pruned.params_nonzero for r in runs])),
             },
             "flops": {
-                "baseline": first["dense"]["macs"],
-                "pruned": round(_mean([r["pruned"]["macs_sparse"] for r in runs])),
+                "baseline": first.dense.macs,
+                "pruned": round(_mean([r.pruned.macs_sparse for r in runs])),
                 "unit": "MAC",
             },
             "conditions": conditions,
@@ -148,8 +148,8 @@ def build_result(
             **({"reproduces": reproduces} if reproduces else {}),
             "provenance": provenance(
                 runs,
-                command or first["command"] or "python -m reproduce.commands run",
-                first["group_hash"],
+                command or first.command or "python -m reproduce.commands run",
+                first.group_hash,
                 seeds,
                 config,
             ),
@@ -159,25 +159,25 @@ def build_result(
 
 
 def provenance(
-    runs: Sequence[dict[str, Any]], command: str, config_hash: str, seeds: list[int], config: dict[str, Any]
+    runs: Sequence[RunResult], command: str, config_hash: str, seeds: list[int], config: dict[str, Any]
 ) -> dict[str, Any]:
     """A re-run row's provenance: how to run it again, where it ran, and the time all its runs took together."""
     first = runs[0]
     return {
         "command": command,
         "config_hash": config_hash,
-        "git_sha": first["git_sha"],
-        "versions": first["versions"],
-        "hardware": first["hardware"],
+        "git_sha": first.git_sha,
+        "versions": first.versions,
+        "hardware": first.hardware,
         "seeds": seeds,
-        "wall_time_s": round(sum(r["wall_time_s"] for r in runs), 1),
-        "cpu_time_s": round(sum(r["cpu_time_s"] for r in runs), 1),
+        "wall_time_s": round(sum(r.wall_time_s for r in runs), 1),
+        "cpu_time_s": round(sum(r.cpu_time_s for r in runs), 1),
         "config": config,
     }
 
 
 def write_rows(
-    groups: Sequence[Sequence[dict[str, Any]]],
+    groups: Sequence[Sequence[RunResult]],
     out_dir: Path | None = None,
     reproduces: dict[str, str] | None = None,
     extra_note: str = "",
@@ -188,18 +188,18 @@ def write_rows(
     replacing a result with the same id; validate every written file and undo it if it does not pass."""
     out_dir = out_dir or paths.REPRODUCED
     year = dt.date.today().year
-    by_file: dict[Path, tuple[dict[str, Any], list[Result]]] = {}
+    by_file: dict[Path, tuple[RunResult, list[Result]]] = {}
     for runs in groups:
         first = runs[0]
-        target = (reproduces or {}).get(first["group_hash"])
+        target = (reproduces or {}).get(first.group_hash)
         result = build_result(runs, target, extra_note, command)
-        key = paper_key(first["config"]["method"]["method"], first["architecture_id"], first["dataset_id"], year)
+        key = paper_key(first.config.method.method, result.architecture, result.dataset, year)
         path = out_dir / f"{key}.yaml"
         by_file.setdefault(path, (first, []))[1].append(result)
     written = []
     with folder_lock(out_dir):
         for path, (first, new) in by_file.items():
-            title = f"PruneAtlas re-run: {first['method_label']} on {first['architecture_id']} / {first['dataset_id']}"
+            title = f"PruneAtlas re-run: {first.method_label} on {first.architecture_id} / {first.dataset_id}"
             merge_into(path, title, year, results=new, validate=validate)
             written.append(path)
     return written

@@ -62,8 +62,8 @@ class RunDir:
     def write_json(self, path: Path, data: dict[str, Any]) -> None:
         atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
 
-    def finished(self) -> dict[str, Any] | None:
-        """The final metrics if this run completed, else None."""
+    def finished_json(self) -> dict[str, Any] | None:
+        """metrics.json as stored, if this run completed, else None (run_result.finished reads it typed)."""
         if not self.metrics_file.exists():
             return None
         data = json.loads(self.metrics_file.read_text())

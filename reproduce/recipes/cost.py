@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from reproduce.config import RunConfig
 from reproduce.recipes.base import Targets, merge
 
-Metrics = dict[str, Any]
+if TYPE_CHECKING:
+    from reproduce.run_result import RunResult
 
 
 @dataclass(frozen=True)
@@ -23,25 +24,25 @@ class Reading:
     """How a cost is read from a finished run's metrics, and what the row says it is."""
 
     describe: str
-    read: Callable[[Metrics], float]
+    read: Callable[[RunResult], float]
 
 
 def run_seconds() -> Reading:
-    return Reading("wall-clock seconds of the whole run (dense training included)", lambda m: m["wall_time_s"])
+    return Reading("wall-clock seconds of the whole run (dense training included)", lambda m: m.wall_time_s)
 
 
 def flow_seconds_per_call() -> Reading:
-    def read(m: Metrics) -> float:
-        metrics = m["method_metrics"]
-        return metrics["flow_seconds"] / metrics["flow_calls"]
+    def read(m: RunResult) -> float:
+        metrics = m.method_metrics
+        return float(metrics["flow_seconds"] / metrics["flow_calls"])
 
     return Reading("seconds per computation of the stopping rule's flow (mean over the run)", read)
 
 
 def epoch_seconds(phase: str) -> Reading:
-    def read(m: Metrics) -> float:
-        p = m["phases"][phase]
-        return p["seconds"] / p["epochs"]
+    def read(m: RunResult) -> float:
+        p = m.phases[phase]
+        return p.seconds / p.epochs
 
     return Reading(f"seconds per epoch of the '{phase}' phase, testing included", read)
 

@@ -15,8 +15,11 @@ from reproduce.config import RunConfig, make_config
 from reproduce.context import RunOptions
 from reproduce.experiment import execute
 from reproduce.models import MODELS, ModelSpec
+from reproduce.run_result import RunResult
 
 TOY = "toy-cnn"
+# metrics.json as `execute` wrote it before run results were typed (magnitude, LeNet-300-100 on digits, one epoch).
+STORED_METRICS = Path(__file__).parent / "fixtures" / "metrics_magnitude_digits.json"
 
 
 class ToyCNN(nn.Module):
@@ -71,10 +74,15 @@ def options(tmp_path: Path) -> RunOptions:
 
 
 @pytest.fixture
-def run(options: RunOptions) -> Callable[..., dict[str, Any]]:
-    def go(config: RunConfig, **changes: Any) -> dict[str, Any]:
+def run(options: RunOptions) -> Callable[..., RunResult]:
+    def go(config: RunConfig, **changes: Any) -> RunResult:
         for key, value in changes.items():
             setattr(options, key, value)
         return execute(config, options, command="pytest")
 
     return go
+
+
+@pytest.fixture
+def stored_metrics() -> Path:
+    return STORED_METRICS

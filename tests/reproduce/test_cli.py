@@ -197,7 +197,9 @@ def test_a_bad_config_file_is_one_line_naming_it(text: str, message: str, tmp_pa
     [
         (["--epochs", "0"], "training: epochs must be at least 1, got 0"),
         (["--seed", "-5"], "seed: Input should be"),
-        (["--param", "x=[1,"], "Invalid value for --param: 'x=[1,': expected the node content"),
+        (["--param", "x=[1,"], "Invalid value for --param: 'x=[1,': no setting 'x' here; known: "),
+        (["--train", "lr=fast"], "Invalid value for --train: 'lr=fast': Input should be a valid number"),
+        (["--train", "milestones=[0.5,"], "Invalid value for --train: 'milestones=[0.5,': Input should be a valid"),
     ],
 )
 def test_bad_flags_are_one_line(flags: list[str], message: str, tmp_path: Path) -> None:
@@ -205,3 +207,14 @@ def test_bad_flags_are_one_line(flags: list[str], message: str, tmp_path: Path) 
     result = CliRunner().invoke(group, ["run", "-m", "magnitude", "-a", "mlp", "-s", "0.5", *flags, *where])
     assert result.exit_code == 2 and result.output.strip().splitlines()[-1].startswith("Error: ")
     assert message in result.output
+
+
+def test_key_value_settings_are_read_as_their_fields_type() -> None:
+    from reproduce.config_input import parse_pairs
+    from reproduce.datasets import DataOptions
+    from reproduce.hparams import TrainingConfig
+
+    pairs = ["lr=0.05", "milestones=[0.5,0.75]", "nesterov=true", "optimizer=sgd"]
+    training = parse_pairs(pairs, "--train", TrainingConfig)
+    assert training == {"lr": 0.05, "milestones": [0.5, 0.75], "nesterov": True, "optimizer": "sgd"}
+    assert parse_pairs(["path=2024", "resize=null"], "--data-option", DataOptions) == {"path": "2024", "resize": None}

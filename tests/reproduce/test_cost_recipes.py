@@ -14,10 +14,12 @@ from pruneatlas import paths
 from pruneatlas.cli import main
 from pruneatlas.models import PaperFile
 from pruneatlas.safe_yaml import load_yaml_file
+from reproduce.config import make_config
 from reproduce.cost_rows import Pair, build_cost_claim, write_cost_claim
 from reproduce.recipe_rows import in_atlas
 from reproduce.recipes import RECIPES
 from reproduce.recipes.cost import CostRecipe
+from reproduce.run_result import RunResult
 
 COST_RECIPES = sorted(name for name, recipe in RECIPES.items() if isinstance(recipe, CostRecipe))
 
@@ -33,28 +35,31 @@ def test_cost_recipe_targets_a_published_cost_claim_with_three_seeds(name: str) 
         assert measured.arch == reference.arch and measured.dataset == reference.dataset  # side by side
 
 
-def _metrics(seed: int, seconds: float, top1: float, **extra: Any) -> dict[str, Any]:
-    return {
-        "seed": seed,
-        "wall_time_s": seconds,
-        "cpu_time_s": seconds,
-        "top1": top1,
-        "group_hash": f"group-{extra.get('side', 'm')}",
-        "config": {"method": {"method": "incop"}, "arch": "lenet-300-100", "dataset": "mnist", "seed": seed},
-        "architecture_id": "lenet-300-100",
-        "dataset_id": "mnist",
-        "git_sha": "0000000",
-        "versions": {"torch": "2"},
-        "hardware": "CPU: test",
-    }
+def _metrics(stored: Path, seed: int, seconds: float, top1: float, **extra: Any) -> RunResult:
+    """A finished run's result (a stored one) with the seed, cost and accuracy of the case."""
+    return RunResult.model_validate_json(stored.read_text()).model_copy(
+        update={
+            "seed": seed,
+            "wall_time_s": seconds,
+            "cpu_time_s": seconds,
+            "top1": top1,
+            "group_hash": f"group-{extra.get('side', 'm')}",
+            "config": make_config("incop", "lenet-300-100", "mnist", 0.5, seed=seed),
+            "architecture_id": "lenet-300-100",
+            "dataset_id": "mnist",
+            "git_sha": "0000000",
+            "versions": {"torch": "2"},
+            "hardware": "CPU: test",
+        }
+    )
 
 
-def test_the_row_is_the_mean_cost_and_the_mean_share_of_the_references(tmp_path: Path) -> None:
+def test_the_row_is_the_mean_cost_and_the_mean_share_of_the_references(stored_metrics: Path, tmp_path: Path) -> None:
     recipe = RECIPES["gharatappeh2025-incop-if-vs-sap-time"]
     assert isinstance(recipe, CostRecipe)
     pairs = [
-        Pair(_metrics(0, 20.0, 97.0), _metrics(0, 100.0, 97.5, side="r")),
-        Pair(_metrics(1, 30.0, 96.0), _metrics(1, 50.0, 97.1, side="r")),
+        Pair(_metrics(stored_metrics, 0, 20.0, 97.0), _metrics(stored_metrics, 0, 100.0, 97.5, side="r")),
+        Pair(_metrics(stored_metrics, 1, 30.0, 96.0), _metrics(stored_metrics, 1, 50.0, 97.1, side="r")),
     ]
     claim = build_cost_claim(recipe, pairs, linked=recipe.target)
     assert claim.cost.value.value == 25.0 and claim.cost.unit == "s"

@@ -206,8 +206,8 @@ def test_swd_coefficient_grows_exponentially_from_a_min_to_a_max(run, toy_config
     assert values[50] == pytest.approx((0.1 * 1e5) ** 0.5)  # geometric midpoint
     metrics = run(toy_config("swd", 0.5, method_params={"a_min": 0.5, "a_max": 500.0}))
     steps = 4  # one epoch of 4 batches
-    assert metrics["method_metrics"]["a_first_step"] == pytest.approx(0.5)
-    assert metrics["method_metrics"]["a_last_step"] == pytest.approx(coefficient(steps - 1, steps, 0.5, 500.0))
+    assert metrics.method_metrics["a_first_step"] == pytest.approx(0.5)
+    assert metrics.method_metrics["a_last_step"] == pytest.approx(coefficient(steps - 1, steps, 0.5, 500.0))
 
 
 def test_swd_decays_only_the_weights_the_criterion_would_remove() -> None:
@@ -229,15 +229,15 @@ def test_incop_stops_retraining_once_the_flow_is_back_within_epsilon(run, toy_co
         training={"epochs": 1, "batch_size": 64, "lr": 0.05},
     )
     metrics = run(config)
-    assert metrics["method_metrics"]["epochs_per_iteration"] == expected
-    stopped = [p["stopped_early"] for name, p in metrics["phases"].items() if name.startswith("iteration")]
+    assert metrics.method_metrics["epochs_per_iteration"] == expected
+    stopped = [p.stopped_early for name, p in metrics.phases.items() if name.startswith("iteration")]
     assert stopped == [epsilon > 0] * 2
 
 
 def test_incop_information_flow_variant_runs(run, toy_config) -> None:
     metrics = run(toy_config("incop", 0.2, method_params={"flow": "if", "epsilon": 1e9, "max_epochs": 2}))
-    assert metrics["method_metrics"]["epochs_per_iteration"] == [1]
-    assert len(metrics["method_metrics"]["flow_dense"]) == 2  # 3 hooked layers -> 2 consecutive pairs
+    assert metrics.method_metrics["epochs_per_iteration"] == [1]
+    assert len(metrics.method_metrics["flow_dense"]) == 2  # 3 hooked layers -> 2 consecutive pairs
 
 
 @pytest.mark.parametrize(("p", "q", "index", "retained"), [(1.0, 2.0, 0.202, 0.637), (0.5, 1.0, 0.153, 0.847)])
@@ -253,8 +253,8 @@ def test_incop_sap_rule_prunes_as_the_pq_index_dictates(p: float, q: float, inde
 
 def test_incop_with_the_sap_rule_prunes_less_each_round_than_its_first_step(run, toy_config) -> None:
     metrics = run(toy_config("incop", 0.5, method_params={"rule": "sap", "epsilon": 1e9, "max_iterations": 3}))
-    assert 0.0 < metrics["achieved"] <= 0.5
-    assert metrics["method_metrics"]["iterations"] <= 3
+    assert 0.0 < metrics.achieved <= 0.5
+    assert metrics.method_metrics["iterations"] <= 3
 
 
 def test_incop_without_a_flow_retrains_every_iteration_in_full_as_sap_does(run, toy_config) -> None:
@@ -262,13 +262,13 @@ def test_incop_without_a_flow_retrains_every_iteration_in_full_as_sap_does(run, 
         "incop", 0.5, method_params={"rule": "sap", "flow": "none", "max_iterations": 2, "max_epochs": 2}
     )
     metrics = run(config)
-    assert metrics["method_metrics"]["epochs_per_iteration"] == [2, 2]
-    assert "flow_seconds" not in metrics["method_metrics"]
-    assert metrics["method_label"].startswith("SAP")
+    assert metrics.method_metrics["epochs_per_iteration"] == [2, 2]
+    assert "flow_seconds" not in metrics.method_metrics
+    assert metrics.method_label.startswith("SAP")
 
 
 def test_incop_times_every_computation_of_its_flow(run, toy_config) -> None:
     metrics = run(toy_config("incop", 0.36, method_params={"epsilon": 0.0, "max_epochs": 2, "rate": 0.2}))
-    recorded = metrics["method_metrics"]
+    recorded = metrics.method_metrics
     assert recorded["flow_calls"] == 1 + 2 * 2  # the dense flow, then one per epoch of each of 2 iterations
     assert recorded["flow_seconds"] > 0

@@ -47,12 +47,12 @@ def test_short_recipe_run_writes_a_valid_row_linked_to_the_published_one(tmp_pat
     recipe = RECIPES[CHECKED]
     config = recipe.run_config(quick=True)
     metrics = execute(config, RunOptions(runs_dir=tmp_path / "runs", progress=False), recipe.command + " --quick")
-    [path] = write_rows([[metrics]], tmp_path / "rows", {metrics["group_hash"]: recipe.target})  # validated
+    [path] = write_rows([[metrics]], tmp_path / "rows", {metrics.group_hash: recipe.target})  # validated
     [row] = PaperFile.model_validate(load_yaml_file(path)).results
     assert row.reproduces == recipe.target
     assert row.provenance.cpu_time_s > 0 and row.provenance.command.startswith("pruneatlas reproduce recipes run")
-    assert metrics["achieved"] == pytest.approx(0.95, abs=1e-5)
-    assert metrics["top1"] > 80.0  # a coarse bound: even 1 epoch on 3,000 images learns MNIST at 95 % sparsity
+    assert metrics.achieved == pytest.approx(0.95, abs=1e-5)
+    assert metrics.top1 > 80.0  # a coarse bound: even 1 epoch on 3,000 images learns MNIST at 95 % sparsity
 
 
 @needs_mnist
@@ -81,7 +81,7 @@ def test_full_recipe_reproduces_its_stored_row(tmp_path: Path) -> None:
     _, stored = _stored_row(recipe.target)
     options = RunOptions(runs_dir=tmp_path / "runs", progress=False)
     runs = [execute(recipe.run_config().model_copy(update={"seed": s}), options) for s in recipe.seeds]
-    mean = statistics.fmean(r["top1"] for r in runs)
+    mean = statistics.fmean(r.top1 for r in runs)
     sigma = stored.accuracy.pruned_std.value if stored.accuracy.pruned_std else 0.0
     tolerance = max(0.1, math.sqrt(3) * sigma)
     assert abs(mean - stored.accuracy.pruned.value) <= tolerance, (mean, stored.accuracy.pruned.value, tolerance)

@@ -14,12 +14,13 @@ from reproduce.config import make_config
 from reproduce.context import RunOptions
 from reproduce.experiment import execute
 from reproduce.rerun_rows import RowError, validation_errors, write_rows
+from reproduce.run_result import RunResult
 
 FAST = {"epochs": 1, "batch_size": 128}
 
 
 @pytest.fixture(scope="module")
-def digits_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+def digits_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[RunResult]]:
     options = RunOptions(runs_dir=tmp_path_factory.mktemp("runs"), progress=False)
     out = {}
     for sparsity in (0.5, 0.8):
@@ -37,15 +38,13 @@ def test_seeds_aggregate_into_one_valid_row(digits_runs, tmp_path: Path) -> None
     paper = PaperFile.model_validate(load_yaml_file(path))
     assert paper.key == path.stem and paper.key.startswith("Rerun") and paper.authors == ["PruneAtlas reproduce"]
     [result] = paper.results
-    top1 = [r["top1"] for r in runs]
+    top1 = [r.top1 for r in runs]
     assert result.conditions.num_runs == 2
     assert result.accuracy.pruned.value == pytest.approx(statistics.fmean(top1), abs=0.005)
     assert result.accuracy.pruned_std.value == pytest.approx(statistics.stdev(top1), abs=0.005)
-    assert result.accuracy.baseline.value == pytest.approx(
-        statistics.fmean(r["baseline_top1"] for r in runs), abs=0.005
-    )
+    assert result.accuracy.baseline.value == pytest.approx(statistics.fmean(r.baseline_top1 for r in runs), abs=0.005)
     assert result.provenance.seeds == [0, 1]
-    assert result.provenance.config_hash == runs[0]["group_hash"]
+    assert result.provenance.config_hash == runs[0].group_hash
     assert "seed" not in result.provenance.config
     assert result.source.extraction == "rerun"
     assert (result.params.baseline.value, result.flops.unit) == (50610, "MAC")
@@ -75,7 +74,7 @@ def test_runs_of_different_configs_cannot_share_a_row(digits_runs, tmp_path: Pat
 
 
 def test_a_row_that_does_not_validate_is_not_left_behind(digits_runs, tmp_path: Path) -> None:
-    broken = [{**r, "architecture_id": "no-such-net"} for r in digits_runs["0.5"]]
+    broken = [r.model_copy(update={"architecture_id": "no-such-net"}) for r in digits_runs["0.5"]]
     with pytest.raises(RowError, match="unknown architecture"):
         write_rows([broken], tmp_path)
     assert list(tmp_path.glob("*.yaml")) == []
@@ -86,10 +85,10 @@ def test_synthetic_data_makes_no_row(run, toy_config, tmp_path: Path) -> None:
         write_rows([[run(toy_config("magnitude"))]], tmp_path)
 
 
-def _write_variants(runs: list[dict], out: Path, worker: int, count: int) -> None:
+def _write_variants(runs: list[RunResult], out: Path, worker: int, count: int) -> None:
     """One writer process: `count` rows of its own (distinct group hashes), each written on its own."""
     for n in range(count):
-        variant = [{**r, "group_hash": f"{worker:02d}{n:02d}" + r["group_hash"][4:]} for r in runs]
+        variant = [r.model_copy(update={"group_hash": f"{worker:02d}{n:02d}" + r.group_hash[4:]}) for r in runs]
         write_rows([variant], out, validate=False)
 
 

@@ -16,15 +16,16 @@ from pruneatlas import paths
 from reproduce.config import make_config
 from reproduce.context import RunOptions
 from reproduce.experiment import execute, run_dir_for
+from reproduce.run_result import RunResult, finished
 from reproduce.training import Diverged
 
 COMPARED = ("top1", "baseline_top1", "achieved", "pruned", "dense", "method_metrics")
 
 
-def same_result(a: dict, b: dict) -> None:
+def same_result(a: RunResult, b: RunResult) -> None:
     for key in COMPARED:
-        assert a[key] == b[key], key
-    assert {k: v["top1"] for k, v in a["phases"].items()} == {k: v["top1"] for k, v in b["phases"].items()}
+        assert getattr(a, key) == getattr(b, key), key
+    assert {k: v.top1 for k, v in a.phases.items()} == {k: v.top1 for k, v in b.phases.items()}
 
 
 def test_same_config_and_seed_give_identical_metrics_on_cpu(toy_config, tmp_path: Path) -> None:
@@ -55,7 +56,7 @@ def test_interrupted_mid_epoch_then_resumed_gives_the_uninterrupted_result(toy_c
     with pytest.raises(Interrupt):
         execute(config, options)
     run_dir = run_dir_for(config, options)
-    assert run_dir.finished() is None
+    assert finished(run_dir) is None
     options.fault = None
     resumed = execute(config, options)
     same_result(resumed, reference)
@@ -116,15 +117,15 @@ def test_the_dense_training_is_shared_across_methods_and_sparsities(toy_config, 
     a = execute(toy_config("magnitude", 0.5), options)
     b = execute(toy_config("l1-filter", 0.25), options)
     assert len(list((options.runs_dir / "_dense").iterdir())) == 1
-    assert a["baseline_top1"] == b["baseline_top1"]
-    assert a["phases"]["dense"] == b["phases"]["dense"]  # loaded, not retrained (same recorded seconds)
+    assert a.baseline_top1 == b.baseline_top1
+    assert a.phases["dense"] == b.phases["dense"]  # loaded, not retrained (same recorded seconds)
 
 
 def test_a_diverging_run_stops_with_a_clear_error_and_no_metrics(toy_config, options: RunOptions) -> None:
     config = toy_config("magnitude", training={"epochs": 2, "batch_size": 64, "lr": 1e12, "momentum": 0.9})
     with pytest.raises(Diverged, match=r"diverged.*no row is written"):
         execute(config, options)
-    assert run_dir_for(config, options).finished() is None
+    assert finished(run_dir_for(config, options)) is None
 
 
 def test_every_file_of_a_run_is_complete_json_or_torch(toy_config, options: RunOptions) -> None:

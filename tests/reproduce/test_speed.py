@@ -41,13 +41,13 @@ def test_amp_and_channels_last_train_deterministically_per_seed(toy_config, tmp_
     first = execute(config, RunOptions(runs_dir=tmp_path / "a", progress=False, speed=speed))
     again = execute(config, RunOptions(runs_dir=tmp_path / "b", progress=False, speed=speed))
     plain = execute(config, RunOptions(runs_dir=tmp_path / "c", progress=False))
-    assert first["top1"] == again["top1"] and first["baseline_top1"] == again["baseline_top1"]
+    assert first.top1 == again.top1 and first.baseline_top1 == again.baseline_top1
     a = _final_weights(RunOptions(runs_dir=tmp_path / "a"), config)
     b = _final_weights(RunOptions(runs_dir=tmp_path / "b"), config)
     assert all(torch.equal(a[k], b[k]) for k in a)
-    assert first["speed"] == {"amp": True, "channels_last": True, "compile": False}
-    assert plain["speed"] == {"amp": False, "channels_last": False, "compile": False}
-    assert first["run_folder"] == plain["run_folder"]  # same run, same folder name: speed is not identity
+    assert dataclasses.asdict(first.speed) == {"amp": True, "channels_last": True, "compile": False}
+    assert dataclasses.asdict(plain.speed) == {"amp": False, "channels_last": False, "compile": False}
+    assert first.run_folder == plain.run_folder  # same run, same folder name: speed is not identity
     assert a["conv1.weight"].is_contiguous(memory_format=torch.channels_last)
 
 
@@ -78,9 +78,9 @@ def test_parallel_runs_equal_serial_runs(tmp_path: Path) -> None:
     parallel = dataclasses.replace(serial, runs_dir=tmp_path / "parallel", parallel=2)
     one = [execute(c, serial) for c in configs]
     both = execute_many(configs, parallel)
-    assert [m["seed"] for m in both] == [0, 1]
+    assert [m.seed for m in both] == [0, 1]
     for s, p, config in zip(one, both, configs, strict=True):
-        assert (s["top1"], s["baseline_top1"], s["run_folder"]) == (p["top1"], p["baseline_top1"], p["run_folder"])
+        assert (s.top1, s.baseline_top1, s.run_folder) == (p.top1, p.baseline_top1, p.run_folder)
         ws, wp = _final_weights(serial, config), _final_weights(parallel, config)
         assert all(torch.equal(ws[k], wp[k]) for k in ws)
 
@@ -89,10 +89,10 @@ def test_parallel_runs_equal_serial_runs(tmp_path: Path) -> None:
 def test_compiled_forward_trains_the_same_parameters(toy_config, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     config = toy_config("magnitude", 0.5)
     compiled = execute(config, RunOptions(runs_dir=tmp_path / "c", progress=False, speed=Speed(compile=True)))
-    assert compiled["speed"]["compile"] is True
+    assert compiled.speed.compile is True
     weights = _final_weights(RunOptions(runs_dir=tmp_path / "c"), config)
     assert not any(k.startswith("_orig_mod") for k in weights)  # the state dict is the plain model's
-    assert compiled["achieved"] == pytest.approx(0.5, abs=0.02)
+    assert compiled.achieved == pytest.approx(0.5, abs=0.02)
 
 
 def test_gpu_benchmark_measures_both_loops_on_the_cpu() -> None:

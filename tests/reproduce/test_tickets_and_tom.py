@@ -46,11 +46,11 @@ def test_tom_final_mask_keeps_exactly_the_top_logits_over_all_layers() -> None:
 def test_tom_run_learns_a_mask_and_trains_from_the_pretrained_weights(run, toy_config) -> None:
     training = {"epochs": 5, "batch_size": 128, "lr": 0.05}  # 2 batches per epoch, 10 steps in all
     metrics = run(toy_config("tom", 0.75, method_params={"mask_epochs": 2}, training=training))
-    assert metrics["achieved"] == pytest.approx(0.75, abs=1 / metrics["dense"]["prunable"])
-    assert list(metrics["phases"]) == ["dense", "mask-training", "train"]
-    assert metrics["phases"]["mask-training"]["epochs"] == 2
-    assert metrics["method_metrics"]["pretrain_step"] == 1  # 10 % of the dense run
-    assert 0 < metrics["method_metrics"]["mean_keep_probability"] < 1
+    assert metrics.achieved == pytest.approx(0.75, abs=1 / metrics.dense.prunable)
+    assert list(metrics.phases) == ["dense", "mask-training", "train"]
+    assert metrics.phases["mask-training"].epochs == 2
+    assert metrics.method_metrics["pretrain_step"] == 1  # 10 % of the dense run
+    assert 0 < metrics.method_metrics["mean_keep_probability"] < 1
 
 
 @pytest.fixture
@@ -119,10 +119,10 @@ def test_controls_share_the_tickets_rounds_and_change_only_the_last(run, toy_con
     options.fault = lambda phase, epoch, step: trained.append(phase)
     control = run(toy_config("lottery-ticket", 0.75, method_params={**params, "ticket_control": "shuffle_layer"}))
     assert set(trained) == {"round-2-shuffle_layer"}
-    assert list(control["phases"]) == ["dense", "round-1", "round-2-shuffle_layer"]
-    assert control["phases"]["round-1"] == plain["phases"]["round-1"]
-    assert control["achieved"] == pytest.approx(plain["achieved"], abs=1e-3)
-    assert "shuffle masks and weights in layer" in control["method_label"]
+    assert list(control.phases) == ["dense", "round-1", "round-2-shuffle_layer"]
+    assert control.phases["round-1"] == plain.phases["round-1"]
+    assert control.achieved == pytest.approx(plain.achieved, abs=1e-3)
+    assert "shuffle masks and weights in layer" in control.method_label
 
 
 def test_output_layer_rate_sets_each_layers_sparsity_and_rounds_stop_at_the_target() -> None:
