@@ -101,7 +101,7 @@ def write_recipe_rows(
         out_dir = quick_rows_dir(runs_dir)
         told.append(f"quick variant: its row goes to {out_dir}, outside the atlas (--out data/reproduced to add it)")
     linked = recipe.target if not quick and in_atlas(recipe.target) else None
-    seeds = sorted({int(result["seed"]) for result in results})
+    seeds = sorted({result.seed for result in results})
     # the documented command, whatever ran the seeds; with --seed where only some of the recipe's seeds ran
     command = recipe.command + (" --quick" if quick else "") + _seed_options(recipe, seeds)
     if isinstance(recipe, CostRecipe):
