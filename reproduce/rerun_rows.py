@@ -39,7 +39,9 @@ def camel(text: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", text) if part)
 
 
-def paper_key(method: str, arch_id: str, dataset_id: str, year: int) -> str:
+def rerun_paper_key(method: str, arch_id: str, dataset_id: str, year: int) -> str:
+    """The key of the file our re-runs of one method on one network and data set go to (not a paper's own key:
+    pruneatlas.keys.paper_key names published papers)."""
     return f"Rerun{year}{camel(method)}{camel(arch_id)}{camel(dataset_id)}"
 
 
@@ -193,7 +195,7 @@ def write_rows(
         first = runs[0]
         target = (reproduces or {}).get(first.group_hash)
         result = build_result(runs, target, extra_note, command)
-        key = paper_key(first.config.method.method, result.architecture, result.dataset, year)
+        key = rerun_paper_key(first.config.method.method, result.architecture, result.dataset, year)
         path = out_dir / f"{key}.yaml"
         by_file.setdefault(path, (first, []))[1].append(result)
     written = []
