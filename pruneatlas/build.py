@@ -155,9 +155,8 @@ def build(roots: Sequence[Path] | None = None, force: bool = False, keep: int = 
     """The database for the current inputs: reused when they are unchanged, rebuilt otherwise.
 
     The loader and its models, DuckDB and pandas are imported only when a build is needed, so reusing one stays
-    cheap (the app's
-    first render). Raises BuildError when the data has errors and CacheUnwritable when the cache cannot take
-    the new build.
+    cheap (the app's first render). Raises BuildError when the data has errors and CacheUnwritable when the cache
+    cannot take the new build.
     """
     started = time.perf_counter()
     roots = list(roots or paths.data_roots())

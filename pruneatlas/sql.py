@@ -98,13 +98,12 @@ def single_select(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> str
 
 def refuse_internals(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> None:
     """QueryRefused when the query names a function or view that shows DuckDB's settings, paths or files."""
-    import duckdb
-
     if con is None:
+        import duckdb
+
         with duckdb.connect() as parser:
-            [(serialised,)] = parser.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()
-    else:
-        [(serialised,)] = con.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()
+            return refuse_internals(sql, parser)
+    [(serialised,)] = con.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()
     tree = json.loads(serialised)
     for name in _names(tree):
         lowered = name.lower()

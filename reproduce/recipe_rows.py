@@ -68,11 +68,11 @@ def quick_note(recipe: AnyRecipe) -> str:
     return note
 
 
-def _accuracy_note(recipe: Recipe, linked: str | None, seeds: list[int]) -> str:
+def _accuracy_note(recipe: Recipe, linked: str | None, only: list[int] | None) -> str:
     note = recipe.cites(linked is not None)
-    if seeds != sorted(recipe.seeds):
+    if only is not None:
         note += (
-            f" Seeds run: {_listed(seeds)} only (the recipe runs {_listed(sorted(recipe.seeds))}; the deviations below"
+            f" Seeds run: {_listed(only)} only (the recipe runs {_listed(sorted(recipe.seeds))}; the deviations below"
             " describe the whole recipe)."
         )
     if recipe.deviations:
@@ -84,9 +84,10 @@ def _listed(seeds: list[int]) -> str:
     return ", ".join(map(str, seeds))
 
 
-def _seed_options(recipe: AnyRecipe, seeds: list[int]) -> str:
-    """The `--seed` options that re-run exactly the seeds behind a row, when they are not the recipe's own."""
-    return "" if seeds == sorted(recipe.seeds) else "".join(f" --seed {seed}" for seed in seeds)
+def _some_seeds(recipe: AnyRecipe, results: Sequence[RunResult]) -> list[int] | None:
+    """The seeds behind a row when they are not all of the recipe's (`--seed` chose them), else None."""
+    seeds = sorted({result.seed for result in results})
+    return None if seeds == sorted(recipe.seeds) else seeds
 
 
 def write_recipe_rows(
@@ -101,9 +102,9 @@ def write_recipe_rows(
         out_dir = quick_rows_dir(runs_dir)
         told.append(f"quick variant: its row goes to {out_dir}, outside the atlas (--out data/reproduced to add it)")
     linked = recipe.target if not quick and in_atlas(recipe.target) else None
-    seeds = sorted({result.seed for result in results})
+    only = _some_seeds(recipe, results)
     # the documented command, whatever ran the seeds; with --seed where only some of the recipe's seeds ran
-    command = recipe.command + (" --quick" if quick else "") + _seed_options(recipe, seeds)
+    command = recipe.command + (" --quick" if quick else "") + "".join(f" --seed {seed}" for seed in only or ())
     if isinstance(recipe, CostRecipe):
         from reproduce.cost_rows import Pair, build_cost_claim, write_cost_claim
 
@@ -112,7 +113,7 @@ def write_recipe_rows(
         claim = build_cost_claim(recipe, pairs, linked, quick_note(recipe) if quick else None)
         told.append(f"cost claim written: {write_cost_claim(claim, out_dir)} (validated)")
         return told
-    note = quick_note(recipe) if quick else _accuracy_note(recipe, linked, seeds)
+    note = quick_note(recipe) if quick else _accuracy_note(recipe, linked, only)
     base = recipe.run_config(quick)
     links = {group_hash(base): linked} if linked else None
     written = write_rows([results], out_dir, links, note, command=command)
