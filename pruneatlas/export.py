@@ -22,8 +22,18 @@ if TYPE_CHECKING:
     from pruneatlas.vocab import Metric
 
 FORMATS = ("csv", "parquet", "json", "latex", "bibtex")
-PREAMBLE = "% Needs \\usepackage{booktabs,longtable} in the preamble; cite keys resolve with the .bib beside this file."
-COLUMNS = ("Method", "Base", "Pruned", "Drop", "Params $\\downarrow$ (\\%)", "FLOPs $\\downarrow$ (\\%)", "Quoted in")
+PREAMBLE = (
+    "% Needs \\usepackage{array,booktabs,longtable} in the preamble; cite keys resolve with the .bib beside this file."
+)
+COLUMNS = ("Method", "Base", "Pruned", "Drop", "Params $\\downarrow$", "FLOPs $\\downarrow$", "Quoted in")
+# Method and "Quoted in" wrap, the numbers keep their natural width, and the Method column takes what the numbers
+# leave of the text width: the table fits an article's page whatever its numbers. Widths in em of \\small's font.
+WRAPPED = ">{\\raggedright\\arraybackslash}p{%s}"
+HEADER_EM = (2.2, 3.4, 2.5, 4.4, 4.2)  # Base, Pruned, Drop, Params, FLOPs headers, slightly over their printed width
+NARROW_EM = {".": 0.28, "-": 0.34, "x": 0.78}  # Computer Modern widths (a digit is 0.5 em); 'x' stands for \\times
+TABCOLSEP = "3pt"
+_BREAKS = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[+/_&])(?=\w)")  # CamelCase humps; after '+', '/', '_' and '&'
+_MARKUP = re.compile(r"[$^{}]")  # takes no width: '$2.00\\times10^{10}$' shows '2.00', a times sign and '1010'
 _CITATION = re.compile(r"\s*(\[[^\]]*\]|\([^()]*et al\.?[^()]*\))")
 _OURS = re.compile(r"\s*\(?\b(ours|our)\b\)?\s*", re.IGNORECASE)
 
@@ -67,9 +77,13 @@ def _metrics() -> dict[str, Metric]:
 
 
 def number(value: Any, digits: int = 2) -> str:
-    """A number as a table prints it: fixed digits, '--' when missing, never '-0.00'."""
+    """A number as a table prints it: fixed digits, '--' when missing, never '-0.00'; from 100,000 on as
+    $m \\times 10^{e}$ (a perplexity of 2e10 would otherwise take a column as wide as the page)."""
     if value is None or pd.isna(value):
         return "--"
+    if abs(float(value)) >= 1e5:
+        mantissa, exponent = f"{float(value):.{digits}e}".split("e")
+        return f"${mantissa}\\times10^{{{int(exponent)}}}$"
     text = f"{float(value):.{digits}f}"
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
@@ -81,7 +95,26 @@ def method_cell(row: dict) -> str:
     label = _OURS.sub(" ", label).strip(" -()") if _OURS.search(label) else label
     text = name if not label or label.lower() in name.lower() else f"{name} ({label})"
     cite = row.get("method_paper") or row["paper_key"]
-    return f"{latex_text(text)} \\cite{{{cite}}}"
+    return f"{breakable(latex_text(text))} \\cite{{{cite}}}"
+
+
+def breakable(text: str) -> str:
+    """Long words may break in a narrow column: at CamelCase humps ('L1RankedStructureParameterPruner') and after
+    '+', '/', '_' or '&' ('ShortGPT+Prune\\&Comp')."""
+    return re.sub(r"\S{12,}", lambda word: _BREAKS.sub("\\\\allowbreak{}", word[0]), text)
+
+
+def width_em(cell: str) -> float:
+    """About how wide a number cell prints in em: digits 0.5, '.' and '-' about a third, a '\\times' 0.78."""
+    text = cell.replace("\\times", "x")
+    return sum(NARROW_EM.get(char, 0.5) for char in _MARKUP.sub("", text))
+
+
+def column_spec(rows: list[list[str]]) -> str:
+    """Method gets the text width less 'Quoted in' (0.14), the numbers' widest cells and the column gaps."""
+    numbers_em = sum(max([HEADER_EM[i]] + [width_em(cells[i + 1]) for cells in rows]) for i in range(len(HEADER_EM)))
+    method = f"\\dimexpr 0.86\\linewidth-{numbers_em + 1:.1f}em-{2 * len(COLUMNS)}\\tabcolsep\\relax"  # 1 em spare
+    return WRAPPED % method + "r" * len(HEADER_EM) + WRAPPED % "0.14\\linewidth"
 
 
 def quoted_cell(row: dict) -> str:
@@ -136,29 +169,37 @@ def to_latex(
     frame: pd.DataFrame, caption: str = "Published pruning results.", filters: str | None = None,
     version: str | None = None,
 ) -> str:  # fmt: skip
-    """A booktabs longtable, grouped by architecture, dataset and metric in the rows' order; each row cites the
-    method's paper and the papers that quote the number. Accuracy reads higher-is-better (error as accuracy)."""
+    """Booktabs longtables, one per architecture, dataset and metric in the rows' order (each sized to its own
+    numbers, the first carrying the caption); each row cites the method's paper and the papers that quote the
+    number. Accuracy reads higher-is-better (error as accuracy)."""
     groups: dict[tuple, list[dict]] = {}
     for row in frame.to_dict("records"):
         group = (row.get("architecture"), row.get("dataset"), row.get("norm_metric") or row.get("metric"))
         groups.setdefault(group, []).append(row)
     text = caption + (f" Filters: {filters}." if filters else "")
+    text += " Params and FLOPs: % removed."
     text += f" {len(frame)} operating point(s)" + (f"; PruneAtlas {version}." if version else ".")
     header = " & ".join(COLUMNS) + " \\\\"
-    lines = [
-        PREAMBLE,
-        f"\\begin{{longtable}}{{l{'r' * (len(COLUMNS) - 2)}l}}",
-        f"\\caption{{{latex_text(text)}}}\\label{{tab:pruneatlas}} \\\\",
-        "\\toprule", header, "\\midrule", "\\endfirsthead",
-        "\\toprule", header, "\\midrule", "\\endhead",
-        "\\bottomrule", "\\endfoot",
-    ]  # fmt: skip
-    for index, rows in enumerate(groups.values()):
-        if index:
-            lines.append("\\midrule")
-        lines.append(f"\\multicolumn{{{len(COLUMNS)}}}{{l}}{{{group_heading(rows[0])}}} \\\\")
-        lines += [" & ".join(latex_row(row)) + f" \\\\ % {row.get('result_id', '')}" for row in rows]
-    lines += ["\\end{longtable}", ""]
+    lines = [PREAMBLE, f"{{\\small\\setlength{{\\tabcolsep}}{{{TABCOLSEP}}}"]
+    for index, rows in enumerate(list(groups.values()) or [[]]):
+        cells = [latex_row(row) for row in rows]
+        lines.append(f"\\begin{{longtable}}{{{column_spec(cells)}}}")
+        if not index:
+            lines.append(f"\\caption{{{latex_text(text)}}}\\label{{tab:pruneatlas}} \\\\")
+        lines += [
+            "\\toprule", header, "\\midrule", "\\endfirsthead",
+            "\\toprule", header, "\\midrule", "\\endhead",
+            "\\bottomrule", "\\endfoot",
+        ]  # fmt: skip
+        if rows:
+            heading = WRAPPED % "0.95\\linewidth"
+            lines.append(f"\\multicolumn{{{len(COLUMNS)}}}{{{heading}}}{{{group_heading(rows[0])}}} \\\\")
+        lines += [
+            " & ".join(row_cells) + f" \\\\ % {row.get('result_id', '')}"
+            for row, row_cells in zip(rows, cells, strict=True)
+        ]
+        lines.append("\\end{longtable}")
+    lines += ["}", ""]
     return "\n".join(lines)
 
 

@@ -21,7 +21,7 @@ needs_tex = pytest.mark.skipif(
     None in TEX_TOOLS, reason="pdflatex/bibtex missing (apt-get install texlive-latex-extra)"
 )
 DOCUMENT = r"""\documentclass{article}
-\usepackage{booktabs,longtable}
+\usepackage{array,booktabs,longtable}
 \begin{document}
 \input{table.tex}
 \bibliographystyle{plain}
@@ -76,6 +76,8 @@ def test_the_whole_atlas_compiles_with_pdflatex_and_its_bib_reads_without_warnin
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
     first = subprocess.run(latex, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stdout[-3000:]
+    overfull = re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", (tmp_path / "doc.log").read_text())
+    assert not overfull, f"the table is wider than an article's text: {overfull[:5]} pt too wide"
     bib = subprocess.run(["bibtex", "doc"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert bib.returncode == 0 and "Warning--" not in bib.stdout, bib.stdout[-3000:]
     for _ in range(2):  # once to read the .bbl, once more to resolve the citations it defines

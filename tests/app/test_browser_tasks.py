@@ -172,7 +172,7 @@ def test_researcher_downloads_a_latex_table_that_compiles(real_server: str, brow
     assert "sorted by accuracy drop" in tex and "PruneAtlas 0.1.0, build " in tex
     if shutil.which("pdflatex") and shutil.which("bibtex"):
         (out_dir / "doc.tex").write_text(
-            "\\documentclass{article}\n\\usepackage{booktabs,longtable}\n\\begin{document}\n\\input{explore.tex}\n"
+            "\\documentclass{article}\n\\usepackage{array,booktabs,longtable}\n\\begin{document}\n\\input{explore.tex}\n"
             "\\bibliographystyle{plain}\n\\bibliography{explore}\n\\end{document}\n"
         )
         for command in (["pdflatex"], ["bibtex"], ["pdflatex"], ["pdflatex"]):
