@@ -86,8 +86,6 @@ GAPS = {
     "Luo2017Thinet": README_ONLY,
     "He2018Amc": README_ONLY,
     "Liu2019Metapruning": README_ONLY,
-    "Li2020Group": README_ONLY,
-    "Kusupati2020Soft": README_ONLY,
     "Tang2020Scop": README_ONLY,
     "Sui2021Chip": README_ONLY,
     "Fang2023Depgraph": README_ONLY,
