@@ -32,10 +32,13 @@ WRAPPED = ">{\\raggedright\\arraybackslash}p{%s}"
 HEADER_EM = (2.2, 3.4, 2.5, 4.4, 4.2)  # Base, Pruned, Drop, Params, FLOPs headers, slightly over their printed width
 NARROW_EM = {".": 0.28, "-": 0.34, "x": 0.78}  # Computer Modern widths (a digit is 0.5 em); 'x' stands for \\times
 TABCOLSEP = "3pt"
-_BREAKS = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[+/_&])(?=\w)")  # CamelCase humps; after '+', '/', '_' and '&'
+_BREAKS = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[+/_&*\]])(?=[^\s)\]])")  # CamelCase humps; after + / _ & * ]
 _MARKUP = re.compile(r"[$^{}]")  # takes no width: '$2.00\\times10^{10}$' shows '2.00', a times sign and '1010'
-_CITATION = re.compile(r"\s*(\[[^\]]*\]|\([^()]*et al\.?[^()]*\))")
+# a reference the label carries ('[37]', '[12, 13]', '[Li et al.]', '(He et al. 2019)'), not a value list ('[0.3]')
+_CITATION = re.compile(r"\s*(\[\d+(?:\s*[,\u2013-]\s*\d+)*\]|\[[A-Za-z][^\]]*\]|\([^()]*et al\.?[^()]*\))")
 _OURS = re.compile(r"\s*\(?\b(ours|our)\b\)?\s*", re.IGNORECASE)
+# a README's markdown emphasis ('*+SR*' prints '+SR'); a footnote mark ('Ti*') or a product (']*5') stays
+_EMPHASIS = re.compile(r"(?<![\w\]*])\*([^*\s][^*]*)\*(?![\w\[*])")
 
 
 def to_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
@@ -91,7 +94,7 @@ def number(value: Any, digits: int = 2) -> str:
 def method_cell(row: dict) -> str:
     """The method's name with the label the paper printed when it says more ('Ours w/o SL'), citing the method."""
     name = short_name(str(row.get("method_name") or row.get("method") or ""))
-    label = _CITATION.sub("", str(row.get("method_label") or "")).strip()
+    label = _EMPHASIS.sub(r"\1", _CITATION.sub("", str(row.get("method_label") or ""))).strip()
     label = _OURS.sub(" ", label).strip(" -()") if _OURS.search(label) else label
     text = name if not label or label.lower() in name.lower() else f"{name} ({label})"
     cite = row.get("method_paper") or row["paper_key"]
@@ -100,7 +103,7 @@ def method_cell(row: dict) -> str:
 
 def breakable(text: str) -> str:
     """Long words may break in a narrow column: at CamelCase humps ('L1RankedStructureParameterPruner') and after
-    '+', '/', '_' or '&' ('ShortGPT+Prune\\&Comp')."""
+    '+', '/', '_', '&', '*' or ']' ('ShortGPT+Prune\\&Comp', '[0.1]*3+[0.35]*16')."""
     return re.sub(r"\S{12,}", lambda word: _BREAKS.sub("\\\\allowbreak{}", word[0]), text)
 
 

@@ -68,6 +68,19 @@ def test_the_issue_example_prints_accuracies_not_error_rates(atlas):
     assert cells[:4] == ["Hinge \\cite{Li2020Group}", "92.95", "93.69", "-0.74"]
 
 
+@pytest.mark.parametrize(
+    ("label", "printed"),
+    [
+        ("*+SR*", "DPM (+SR)"),
+        ("SPViT-DeiT-Ti*", "DPM (SPViT-DeiT-Ti*)"),
+        ("FSM [0.3]*5+[0.8]*5", "DPM (FSM [0.3]*5+[0.8]*5)"),
+    ],
+)
+def test_a_readmes_markdown_emphasis_is_not_printed_but_footnote_marks_are(label, printed):
+    row = {"method_name": "DPM", "method_label": label, "paper_key": "Yang2024Decay"}
+    assert export.method_cell(row) == f"{export.breakable(latex_text(printed))} \\cite{{Yang2024Decay}}"
+
+
 @needs_tex
 def test_the_whole_atlas_compiles_with_pdflatex_and_its_bib_reads_without_warnings(atlas, tmp_path: Path):
     frame, papers = atlas
