@@ -21,15 +21,14 @@ SINGLE_AUTHOR = {
 }
 # Entries whose author list is still the first author only; each needs its full list from its public page.
 AUTHORS_PENDING = {
-    "Kim2019Efficient", "Kozlov2020Neural", "Wang2017Factorized", "Wang2019Structured", "Xie2019Localization",
+    "Kim2019Efficient", "Kozlov2020Neural", "Wang2017Factorized", "Xie2019Localization",
 }  # fmt: skip
 # References that name neither a venue nor an arXiv id yet; each needs its venue from its public page.
 VENUE_PENDING = {
-    "Ganjdanesh2025Not", "Gao2024Disp", "Hu2023Catro", "Kim2019Efficient", "Lin2020Toward",
+    "Ganjdanesh2025Not", "Gao2024Disp", "Hu2023Catro", "Kim2019Efficient",
     "Meng2024Osscar", "Narshana2023Dfpc", "Pan2021Scalable",
-    "Wang2017Factorized", "Wang2019Cop", "Wang2019Structured", "Xiao2019Autoprune",
+    "Wang2017Factorized", "Xiao2019Autoprune",
     "Yang2020Deephoyer", "Zhang2023Adaptive",
-    "Zhou2019Accelerate",
 }  # fmt: skip
 # Pages that are a venue's own proceedings: a paper or reference whose url is one of them has a venue.
 PROCEEDINGS = re.compile(
