@@ -228,9 +228,9 @@ def _compile_batch(
         outcome.rows = []
     if not rows:
         return outcomes, None
-    import pyarrow as pa
+    from pruneatlas.rows import rows_table
 
-    return outcomes, pa.Table.from_pylist(rows)
+    return outcomes, rows_table(rows)
 
 
 def compile_files(
