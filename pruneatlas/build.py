@@ -165,7 +165,7 @@ def build(roots: Sequence[Path] | None = None, force: bool = False, keep: int = 
         return BuildResult(target, True, time.perf_counter() - started, {})
     import duckdb
 
-    from pruneatlas.loader import load_atlas
+    from pruneatlas.loader import load_atlas, no_cyclic_gc
 
     atlas = load_atlas(roots, context=roots, keep_models=False, with_rows=True, workers=_workers(roots))
     timings = dict(atlas.timings)
@@ -173,7 +173,8 @@ def build(roots: Sequence[Path] | None = None, force: bool = False, keep: int = 
         raise BuildError(atlas.errors)
     try:
         remove_killed_builds(target.parent)
-        timings |= write_database(target, atlas)
+        with no_cyclic_gc():  # the atlas's millions of objects stay alive while it is written
+            timings |= write_database(target, atlas)
     except (OSError, duckdb.IOException) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())
         raise CacheUnwritable(f"cannot write a new build to {target.parent}: {reason}") from None
