@@ -259,7 +259,8 @@ def compile_files(
     batches = [files[i : i + size] for i in range(0, len(files), size)]
     with (
         no_cyclic_gc(),  # unpickling the outcomes makes as many small objects as compiling them
-        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool,
+        # A worker lives for one build and only compiles: its collector would only scan the batch it holds.
+        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=gc.disable) as pool,
     ):
         work = partial(_compile_batch, known_keys=known_keys, keep_model=keep_models, with_rows=with_rows)
         with plain_main():  # map submits every batch, so every worker starts here

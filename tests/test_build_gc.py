@@ -3,13 +3,15 @@ scan every one of them (for 100,000 rows, seconds of a build) and find nothing t
 
 from __future__ import annotations
 
+import concurrent.futures
 import gc
 from pathlib import Path
 
 import pytest
 
 from pruneatlas import build as build_module
-from pruneatlas import loader
+from pruneatlas import loader, paths
+from pruneatlas.vocab import load_vocabularies
 
 
 def test_cross_file_checks_and_the_database_write_run_without_the_cyclic_collector(
@@ -32,3 +34,20 @@ def test_cross_file_checks_and_the_database_write_run_without_the_cyclic_collect
     build_module.build(force=True)
     assert collector_on == {"cross_file": False, "write": False}
     assert gc.isenabled()
+
+
+def test_build_workers_run_without_the_cyclic_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    started_with: list[object] = []
+
+    class Pool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs) -> None:
+            started_with.append(kwargs.get("initializer"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    files = sorted(paths.PAPERS.glob("*.yaml"))[:8]
+    outcomes, tables = loader.compile_files(
+        [(p, True) for p in files], load_vocabularies(), loader.known_keys_of(files), False, True, workers=2
+    )
+    assert started_with == [gc.disable]
+    assert len(outcomes) == len(files) and sum(t.num_rows for t in tables) > 0
