@@ -151,6 +151,25 @@ def _workers(roots: Sequence[Path]) -> int:
     return min(os.cpu_count() or 1, 4) if size > PARALLEL_ABOVE_BYTES else 1
 
 
+def _compile_and_write(roots: list[Path], target: Path) -> dict[str, float]:
+    """Load and check the atlas, then write its database (the phases' timings): in a frame of its own, so the
+    atlas is freed as soon as it is written."""
+    import duckdb
+
+    from pruneatlas.loader import load_atlas
+
+    atlas = load_atlas(roots, context=roots, keep_models=False, with_rows=True, workers=_workers(roots))
+    timings = dict(atlas.timings)
+    if atlas.errors:
+        raise BuildError(atlas.errors)
+    try:
+        remove_killed_builds(target.parent)
+        return timings | write_database(target, atlas)
+    except (OSError, duckdb.IOException) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())
+        raise CacheUnwritable(f"cannot write a new build to {target.parent}: {reason}") from None
+
+
 def build(roots: Sequence[Path] | None = None, force: bool = False, keep: int = 3) -> BuildResult:
     """The database for the current inputs: reused when they are unchanged, rebuilt otherwise.
 
@@ -163,20 +182,10 @@ def build(roots: Sequence[Path] | None = None, force: bool = False, keep: int = 
     target = database_path(roots)
     if target.exists() and not force:
         return BuildResult(target, True, time.perf_counter() - started, {})
-    import duckdb
+    from pruneatlas.loader import no_cyclic_gc
 
-    from pruneatlas.loader import load_atlas
-
-    atlas = load_atlas(roots, context=roots, keep_models=False, with_rows=True, workers=_workers(roots))
-    timings = dict(atlas.timings)
-    if atlas.errors:
-        raise BuildError(atlas.errors)
-    try:
-        remove_killed_builds(target.parent)
-        timings |= write_database(target, atlas)
-    except (OSError, duckdb.IOException) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())
-        raise CacheUnwritable(f"cannot write a new build to {target.parent}: {reason}") from None
+    with no_cyclic_gc():  # left once the atlas is freed, so no collection ever scans its millions of objects
+        timings = _compile_and_write(roots, target)
     _prune_old_builds(roots, target, keep)
     return BuildResult(target, False, time.perf_counter() - started, timings)
 

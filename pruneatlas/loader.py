@@ -196,9 +196,9 @@ _WORKER_VOCAB: Vocabularies | None = None
 
 
 @contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Compiling makes millions of small acyclic objects (rows, models) that the cyclic collector would scan
-    again and again for nothing; reference counting still frees them."""
+def no_cyclic_gc() -> Iterator[None]:
+    """Compiling makes millions of small acyclic objects (rows, models, facts) that stay alive until the database
+    is written: the cyclic collector would scan them again and again for nothing; reference counting frees them."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -221,16 +221,16 @@ def _compile_batch(
     if vocab is None:
         _WORKER_VOCAB = _WORKER_VOCAB or load_vocabularies()
         vocab = _WORKER_VOCAB
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         outcomes = [compile_file(p, checked, vocab, known_keys, keep_model, with_rows) for p, checked in batch]
     rows = [row for o in outcomes if o.checked and o.ok for row in o.rows]
     for outcome in outcomes:
         outcome.rows = []
     if not rows:
         return outcomes, None
-    import pyarrow as pa
+    from pruneatlas.rows import rows_table
 
-    return outcomes, pa.Table.from_pylist(rows)
+    return outcomes, rows_table(rows)
 
 
 def compile_files(
@@ -258,8 +258,9 @@ def compile_files(
     size = max(1, len(files) // (workers * 4))
     batches = [files[i : i + size] for i in range(0, len(files), size)]
     with (
-        _no_cyclic_gc(),  # unpickling the outcomes makes as many small objects as compiling them
-        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool,
+        no_cyclic_gc(),  # unpickling the outcomes makes as many small objects as compiling them
+        # A worker lives for one build and only compiles: its collector would only scan the batch it holds.
+        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=gc.disable) as pool,
     ):
         work = partial(_compile_batch, known_keys=known_keys, keep_model=keep_models, with_rows=with_rows)
         with plain_main():  # map submits every batch, so every worker starts here
@@ -268,6 +269,7 @@ def compile_files(
     return [o for outcomes, _ in parts for o in outcomes], [table for _, table in parts if table is not None]
 
 
+@no_cyclic_gc()  # every outcome is alive here: each collection would scan them all, and find nothing
 def cross_file_checks(outcomes: list[FileOutcome], atlas: Atlas, vocab: Vocabularies) -> None:
     """Key clashes, `reproduces` links and conflicts, reported for the checked files only."""
     owners: dict[str, str] = {}

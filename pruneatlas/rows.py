@@ -7,13 +7,16 @@ comes from `derive.py` (`derive.result_values`, computed once per result while i
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pruneatlas import derive
 from pruneatlas.models import CostClaim, PaperFile, Protocol, Result
 from pruneatlas.plausibility import BLOCK_FIELDS
 from pruneatlas.printed import Printed
 from pruneatlas.vocab import Vocabularies
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 CONTRACT_COLUMNS = [
     "result_id", "paper_key", "year", "source_kind", "method", "method_label", "method_paper", "category",
@@ -183,6 +186,15 @@ def result_row(
         **_protocol_columns(result.protocol),
         "record": record if record is not None else result_json(result),
     }
+
+
+def rows_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """`result_row`'s rows (the same columns in the same order, one dict literal makes them all) as one Arrow
+    table, built column by column: `pa.Table.from_pylist` looks every column up in every row, twice the work."""
+    import pyarrow as pa
+
+    columns = zip(*[row.values() for row in rows], strict=True)
+    return pa.Table.from_arrays([pa.array(column) for column in columns], list(rows[0]))
 
 
 def paper_row(paper: PaperFile, file: str, reproduced: bool) -> dict[str, Any]:

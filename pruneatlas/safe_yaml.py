@@ -40,9 +40,9 @@ _NOT_A_STRING = re.compile(
     r"|0x[0-9a-fA-F]+|0o[0-7]+|~|null|Null|NULL|true|True|TRUE|false|False|FALSE"
     r"|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|[0-9]{4}-[0-9]{2}-[0-9]{2}.*)$"
 )
-# What a plain (unquoted) scalar means: YAML 1.2's core schema, digits may be grouped with `_`.
-_INT = re.compile(r"[-+]?[0-9][0-9_]*")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?")
+# What a plain (unquoted) scalar means: YAML 1.2's core schema, digits may be grouped with `_`. A decimal with
+# neither a fraction nor an exponent (no group takes part in the match) is an integer, any other a float.
+_DECIMAL = re.compile(r"[-+]?(?:(\.)[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?")
 _BASED_INT = re.compile(r"0x[0-9a-fA-F]+|0o[0-7]+")
 _NUMBER_START = frozenset("0123456789+-.")
 _WORDS: dict[str, Any] = {
@@ -71,18 +71,21 @@ class _DuplicateKey(Exception):
     """A mapping with a key twice; the fast pass does not know the lines (`_duplicate_lines` finds them)."""
 
 
+def _number(text: str) -> Any:
+    """The value of an unquoted scalar that starts as a number does (one match tells an int from a float)."""
+    decimal = _DECIMAL.fullmatch(text)
+    if decimal is not None:
+        return float(text.replace("_", "")) if decimal.lastindex else int(text.replace("_", ""))
+    if _BASED_INT.fullmatch(text):
+        return int(text, 0)
+    return text
+
+
 def _plain(text: str) -> Any:
     """The value of an unquoted scalar."""
     if text in _WORDS:
         return _WORDS[text]
-    if text[0] in _NUMBER_START:
-        if _INT.fullmatch(text):
-            return int(text.replace("_", ""))
-        if _FLOAT.fullmatch(text):
-            return float(text.replace("_", ""))
-        if _BASED_INT.fullmatch(text):
-            return int(text, 0)
-    return text
+    return _number(text) if text[0] in _NUMBER_START else text
 
 
 def _refuse_marked(event: Any) -> None:
@@ -118,7 +121,7 @@ def _build(text: str | bytes, loader_class: type) -> Any:
                         value = _WORDS[value]
                     elif value[0] in _NUMBER_START:
                         try:
-                            value = _plain(value)
+                            value = _number(value)
                         except ValueError:  # Python refuses to convert more than 4300 digits
                             raise _Refused(
                                 f"a number of {len(value)} digits is too long to read", event.start_mark.line + 1

@@ -17,7 +17,7 @@ import pyarrow as pa
 from pruneatlas.conflicts import Conflict
 from pruneatlas.loader import LoadedPaper, display_path
 from pruneatlas.models import PaperFile
-from pruneatlas.rows import CONTEXT_COLUMNS, CONTRACT_COLUMNS, result_row
+from pruneatlas.rows import CONTEXT_COLUMNS, CONTRACT_COLUMNS, result_row, rows_table
 from pruneatlas.vocab import Vocabularies
 
 
@@ -51,7 +51,7 @@ def results_arrow(tables: list[pa.Table], conflicts: Iterable[Conflict] = ()) ->
 
 
 def frame_from_rows(rows: list[dict[str, Any]], conflicts: Iterable[Conflict] = ()) -> pd.DataFrame:
-    return results_arrow([pa.Table.from_pylist(rows)] if rows else [], conflicts).to_pandas()
+    return results_arrow([rows_table(rows)] if rows else [], conflicts).to_pandas()
 
 
 def papers_from_tables(results: pd.DataFrame, papers: pd.DataFrame) -> list[PaperFile]:
