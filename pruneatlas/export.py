@@ -27,13 +27,13 @@ PREAMBLE = (
 )
 COLUMNS = ("Method", "Base", "Pruned", "Drop", "Params $\\downarrow$", "FLOPs $\\downarrow$", "Quoted in")
 # Method and "Quoted in" wrap, the numbers keep their natural width, and the Method column takes what the numbers
-# leave of the text width: the table fits an article's page whatever its numbers. Widths in em of \\small's font.
+# leave of the text width: the table fits an article's page whatever its numbers. Widths in em of \small's font.
 WRAPPED = ">{\\raggedright\\arraybackslash}p{%s}"
 HEADER_EM = (2.2, 3.4, 2.5, 4.4, 4.2)  # Base, Pruned, Drop, Params, FLOPs headers, slightly over their printed width
-NARROW_EM = {".": 0.28, "-": 0.34, "x": 0.78}  # Computer Modern widths (a digit is 0.5 em); 'x' stands for \\times
+NARROW_EM = {".": 0.28, "-": 0.34, "x": 0.78}  # Computer Modern widths (a digit is 0.5 em); 'x' stands for \times
 TABCOLSEP = "3pt"
 _BREAKS = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[+/_&*\]])(?=[^\s)\]])")  # CamelCase humps; after + / _ & * ]
-_MARKUP = re.compile(r"[$^{}]")  # takes no width: '$2.00\\times10^{10}$' shows '2.00', a times sign and '1010'
+_MARKUP = re.compile(r"[$^{}]")  # takes no width: '$2.00\times10^{10}$' shows '2.00', a times sign and '1010'
 # a reference the label carries ('[37]', '[12, 13]', '[Li et al.]', '(He et al. 2019)'), not a value list ('[0.3]')
 _CITATION = re.compile(r"\s*(\[\d+(?:\s*[,\u2013-]\s*\d+)*\]|\[[A-Za-z][^\]]*\]|\([^()]*et al\.?[^()]*\))")
 _OURS = re.compile(r"\s*\(?\b(ours|our)\b\)?\s*", re.IGNORECASE)
