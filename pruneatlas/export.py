@@ -32,6 +32,7 @@ WRAPPED = ">{\\raggedright\\arraybackslash}p{%s}"
 HEADER_EM = (2.2, 3.4, 2.5, 4.4, 4.2)  # Base, Pruned, Drop, Params, FLOPs headers, slightly over their printed width
 NARROW_EM = {".": 0.28, "-": 0.34, "x": 0.78}  # Computer Modern widths (a digit is 0.5 em); 'x' stands for \times
 TABCOLSEP = "3pt"
+QUOTED_SHARE = 0.14  # of the text width, for "Quoted in"; Method gets what the numbers leave of the rest
 _BREAKS = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[+/_&*\]])(?=[^\s)\]])")  # CamelCase humps; after + / _ & * ]
 _MARKUP = re.compile(r"[$^{}]")  # takes no width: '$2.00\times10^{10}$' shows '2.00', a times sign and '1010'
 # a reference the label carries ('[37]', '[12, 13]', '[Li et al.]', '(He et al. 2019)'), not a value list ('[0.3]')
@@ -114,10 +115,10 @@ def width_em(cell: str) -> float:
 
 
 def column_spec(rows: list[list[str]]) -> str:
-    """Method gets the text width less 'Quoted in' (0.14), the numbers' widest cells and the column gaps."""
+    """Method gets the text width less 'Quoted in' (QUOTED_SHARE), the numbers' widest cells and the column gaps."""
     numbers_em = sum(max([HEADER_EM[i]] + [width_em(cells[i + 1]) for cells in rows]) for i in range(len(HEADER_EM)))
-    method = f"\\dimexpr 0.86\\linewidth-{numbers_em + 1:.1f}em-{2 * len(COLUMNS)}\\tabcolsep\\relax"  # 1 em spare
-    return WRAPPED % method + "r" * len(HEADER_EM) + WRAPPED % "0.14\\linewidth"
+    method = f"\\dimexpr {1 - QUOTED_SHARE:.2f}\\linewidth-{numbers_em + 1:.1f}em-{2 * len(COLUMNS)}\\tabcolsep\\relax"
+    return WRAPPED % method + "r" * len(HEADER_EM) + WRAPPED % f"{QUOTED_SHARE}\\linewidth"  # 1 em spare above
 
 
 def quoted_cell(row: dict) -> str:
