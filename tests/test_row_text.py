@@ -55,7 +55,7 @@ def columns(draw: st.DrawFn) -> tuple[list[str], list[str], list[list[Any]]]:
     return names, types, values
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(columns(), st.sampled_from(FORMATS))
 def test_plain_rows_print_as_pandas_prints_their_frame(data: tuple[list[str], list[str], list[list[Any]]], fmt: str):
     names, types, values = data

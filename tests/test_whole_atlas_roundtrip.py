@@ -1,4 +1,8 @@
-"""The whole atlas survives YAML -> DuckDB -> export -> import: identical rows, and files that validate."""
+"""The whole atlas survives YAML -> DuckDB -> export -> import: identical rows, and files that validate.
+
+CSV, the format that keeps the least of a value's type, runs by default; Parquet and JSON take a minute each on
+the whole atlas and run with `pytest -m slow`. Their short version is tests/test_roundtrip.py, which makes the
+same trip through all three formats with random paper files."""
 
 from __future__ import annotations
 
@@ -13,7 +17,9 @@ from pruneatlas.loader import load_atlas
 from pruneatlas.rows import paper_yaml
 
 
-@pytest.mark.parametrize("fmt", ["parquet", "json", "csv"])
+@pytest.mark.parametrize(
+    "fmt", [pytest.param("parquet", marks=pytest.mark.slow), pytest.param("json", marks=pytest.mark.slow), "csv"]
+)
 def test_export_then_import_gives_back_every_paper_file(tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("PRUNEATLAS_CACHE", str(tmp_path / "cache"))
     roots = paths.data_roots()
