@@ -77,7 +77,6 @@ GAPS = {
     "Ding2019Centripetal": "only quoted in other papers; the paper's own tables are not yet entered",
     "Chen2021Only": README_ONLY,
     "Tiwari2021Chipnet": "no rows yet; the paper's tables are not yet entered",
-    "Gao2021Network": "only quoted in other papers; the paper's own tables are not yet entered",
     "Gao2020Discrete": "only quoted in other papers; the paper's own tables are not yet entered",
     "Renda2020Comparing": "only quoted in other papers; the paper's own tables are not yet entered",
     "Wang2020Picking": "one row from the abstract (a drop, no baseline); the paper's tables are not yet entered",
