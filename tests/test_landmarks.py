@@ -80,7 +80,6 @@ GAPS = {
     "Gao2020Discrete": "only quoted in other papers; the paper's own tables are not yet entered",
     "Renda2020Comparing": "only quoted in other papers; the paper's own tables are not yet entered",
     "Wang2020Picking": "one row from the abstract (a drop, no baseline); the paper's tables are not yet entered",
-    "Tanaka2020Pruning": "no rows yet; the paper's results are not yet entered",
     "Zhu2017Prune": "only quoted in other papers; the paper's own tables are not yet entered",
     "Luo2017Thinet": README_ONLY,
     "He2018Amc": README_ONLY,
