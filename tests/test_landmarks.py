@@ -84,7 +84,6 @@ GAPS = {
     "Tanaka2020Pruning": "no rows yet; the paper's results are not yet entered",
     "Zhu2017Prune": "only quoted in other papers; the paper's own tables are not yet entered",
     "Luo2017Thinet": README_ONLY,
-    "He2018Amc": README_ONLY,
     "Liu2019Metapruning": README_ONLY,
     "Tang2020Scop": README_ONLY,
     "Sui2021Chip": README_ONLY,
