@@ -82,7 +82,6 @@ GAPS = {
     "Wang2020Picking": "one row from the abstract (a drop, no baseline); the paper's tables are not yet entered",
     "Zhu2017Prune": "only quoted in other papers; the paper's own tables are not yet entered",
     "Luo2017Thinet": README_ONLY,
-    "He2018Amc": README_ONLY,
     "Liu2019Metapruning": README_ONLY,
     "Tang2020Scop": README_ONLY,
     "Sui2021Chip": README_ONLY,
