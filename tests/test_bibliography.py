@@ -18,6 +18,8 @@ from pruneatlas.safe_yaml import load_yaml_file
 # Works that really have one author (checked on their public page).
 SINGLE_AUTHOR = {
     "Mikler2021Pruning": "MSc thesis, University of Wrocław",
+    "Martra2025Fragile": "arXiv 2512.22671 lists one author (Pere Martra)",
+    "Shen2026Adaptive": "arXiv 2603.08100 lists one author (Chengchao Shen)",
 }
 # Entries whose author list is still the first author only; each needs its full list from its public page.
 AUTHORS_PENDING = {"Xie2019Localization"}
