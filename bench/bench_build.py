@@ -9,6 +9,8 @@ also given against a fixed reference measured just before and just after it on t
 (`yaml.load(text, Loader=yaml.CSafeLoader)`) reading every file once, in one process. The machine's CPU count and
 load average are printed beside the figures, and so is the CPU time the cold build used (this process, its
 DuckDB threads and its worker processes) per row: unlike the wall-clock time, it hardly moves with the load.
+The parser floor, libyaml's event stream with no value built, divided over the build's worker processes, is what
+no reader on PyYAML's C parser can beat; the rest of the build is the time left for everything else.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ import os
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
 from bench.synthetic import write_synthetic_atlas
 from pruneatlas import paths
-from pruneatlas.build import build
+from pruneatlas.build import build, compile_workers
 from pruneatlas.data_files import find_yaml_files
 from pruneatlas.sql import connect_readonly
 
@@ -53,15 +56,26 @@ def timed_build(roots: list[Path]) -> tuple[int, float, dict[str, float], float,
     return rows, cold.seconds, cold.timings, warm_s, cpu
 
 
-def reference_seconds(roots: list[Path]) -> float:
-    """Seconds PyYAML's C loader takes to read every data file under `roots` once (texts already in memory),
-    measured on an even sample of at most about REFERENCE_SAMPLE files and scaled by the characters read."""
+def _sampled_seconds(roots: list[Path], read: Callable[[str], object]) -> float:
+    """Seconds `read` takes over every data file under `roots` once (texts already in memory), measured on an
+    even sample of at most about REFERENCE_SAMPLE files and scaled by the characters read."""
     texts = [path.read_text(encoding="utf-8") for path in find_yaml_files(roots)[0]]
     sample = texts[:: max(1, len(texts) // REFERENCE_SAMPLE)]
     started = time.perf_counter()
     for text in sample:
-        yaml.load(text, Loader=yaml.CSafeLoader)
+        read(text)
     return (time.perf_counter() - started) * sum(map(len, texts)) / sum(map(len, sample))
+
+
+def reference_seconds(roots: list[Path]) -> float:
+    """PyYAML's C loader reading every file: `yaml.load(text, Loader=yaml.CSafeLoader)`."""
+    return _sampled_seconds(roots, lambda text: yaml.load(text, Loader=yaml.CSafeLoader))
+
+
+def parser_floor_seconds(roots: list[Path]) -> float:
+    """libyaml's event stream alone (`yaml.parse` with the C loader), no Python value built: what any reader on
+    PyYAML's C parser pays before it does anything with the data, in one process."""
+    return _sampled_seconds(roots, lambda text: sum(1 for _ in yaml.parse(text, Loader=yaml.CSafeLoader)))
 
 
 def load() -> str:
@@ -71,6 +85,8 @@ def load() -> str:
 
 def report(
     name: str,
+    workers: int,
+    floor: float,
     references: tuple[float, float],
     rows: int,
     seconds: float,
@@ -86,6 +102,10 @@ def report(
     ratio = seconds / reference
     shown = " and ".join(f"{r:.2f}" for r in references)
     print(f"  reference: yaml.load(CSafeLoader) of the same files {shown} s (before, after); build / mean {ratio:.2f}")
+    print(
+        f"  parser floor: libyaml's event stream alone {floor:.2f} s in one process, {floor / workers:.2f} s on "
+        f"{workers} worker(s); {seconds - floor / workers:.2f} s of the build is everything else"
+    )
     print(f"  CPU: {cpu_s:.2f} s in all processes, {cpu_s / max(rows, 1) * 1e6:.0f} us per row")
     print(f"  phases (s): {detail}")
     ratio = warm_s / WARM_TARGET_S
@@ -103,9 +123,9 @@ def main() -> None:
             ("real atlas (data/)", real_roots, None),
             ("synthetic atlas", [write_synthetic_atlas(Path(tmp) / "synthetic", args.rows)], BUILD_TARGET_S),
         ):
-            before = reference_seconds(roots)
+            floor, before = parser_floor_seconds(roots), reference_seconds(roots)
             built = timed_build(roots)
-            report(name, (before, reference_seconds(roots)), *built, target)
+            report(name, compile_workers(roots), floor, (before, reference_seconds(roots)), *built, target)
 
 
 if __name__ == "__main__":

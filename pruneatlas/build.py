@@ -144,7 +144,7 @@ def write_database(target: Path, atlas: Atlas) -> dict[str, float]:
 PARALLEL_ABOVE_BYTES = 8 * 1024 * 1024
 
 
-def _workers(roots: Sequence[Path]) -> int:
+def compile_workers(roots: Sequence[Path]) -> int:
     """Worker processes for compiling paper files: several only when the data is large enough to repay the
     second or so it takes to start them."""
     size = sum(p.stat().st_size for p in find_yaml_files([root for root in roots if root.is_dir()])[0])
@@ -158,7 +158,7 @@ def _compile_and_write(roots: list[Path], target: Path) -> dict[str, float]:
 
     from pruneatlas.loader import load_atlas
 
-    atlas = load_atlas(roots, context=roots, keep_models=False, with_rows=True, workers=_workers(roots))
+    atlas = load_atlas(roots, context=roots, keep_models=False, with_rows=True, workers=compile_workers(roots))
     timings = dict(atlas.timings)
     if atlas.errors:
         raise BuildError(atlas.errors)
