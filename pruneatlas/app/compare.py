@@ -112,7 +112,7 @@ def panel(path: Path, frame: pd.DataFrame, names: common.PairNames, pair: tuple[
     page = min(choice.page, pages)
     shown_order = order[(page - 1) * choice.limit : page * choice.limit]
     shown = data[data["label"].isin(shown_order)]
-    st.altair_chart(charts.figure4(shown, shown_order, title, choice.metric), width="stretch")
+    st.vega_lite_chart(charts.figure4(shown, shown_order, title, choice.metric), width="stretch")
     which = "the methods Vadera & Ameen name for this panel" if survey_only else "every method"
     st.caption(
         f"{len(order)} operating points of {which}; page {page} of {pages} "

@@ -146,8 +146,8 @@ def render() -> None:
             "source. Re-runs are not shown; a number quoted by several papers is one point."
         )
         guides = {"max_drop": float(max_drop), "min_x": reduction_for(float(min_ratio))}
-        st.altair_chart(charts.frontier(points, x, colour, f"{title}: accuracy drop vs {X_CHOICES[x]}", **guides),
-                        width="stretch")  # fmt: skip
+        chart = charts.frontier(points, x, colour, f"{title}: accuracy drop vs {X_CHOICES[x]}", **guides)
+        st.vega_lite_chart(chart, width="stretch")
         chosen = shortlist(points, x, float(max_drop), float(min_ratio))
         st.subheader(f"Shortlist: drop ≤ {max_drop:g} pp at ≥ {min_ratio:g}x {RATIO_NAMES[x]}")
         st.caption(
@@ -178,4 +178,4 @@ def render() -> None:
         f"Each paper's own dense {metric} baseline for {title}; the dashed line is the median. A drop measured "
         "from a weaker baseline is easier to keep small."
     )
-    st.altair_chart(charts.baseline_drift(drift, metric, f"{title}: baselines by paper"), width="stretch")
+    st.vega_lite_chart(charts.baseline_drift(drift, metric, f"{title}: baselines by paper"), width="stretch")
