@@ -29,13 +29,13 @@ SHORTLIST_COLUMNS = ["method_name", "method_label", "paper_key", "year", "granul
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _cached_points(path: str, result_ids: tuple[str, ...], include_sweep: bool, x: str) -> pd.DataFrame:
-    """The chosen rows (those the filters keep) with their Pareto flags, computed on the build's published
-    selection, cached per build and choice."""
+def _cached_points(path: str, ids_key: str, _ids: list[str], include_sweep: bool, x: str) -> pd.DataFrame:
+    """The chosen rows (those the filters keep: `_ids`, named by `ids_key`, common.ids_key) with their Pareto
+    flags, computed on the build's published selection, cached per build and choice."""
     with common.connection(Path(path)) as con:
         points = analyses.pareto(
             con, x=x, y="acc_drop", source=api.published_view(include_sweep), where=common.AMONG_IDS,
-            params={"ids": list(result_ids)},
+            params={"ids": _ids},
         )  # fmt: skip
     return common.flagged(points.drop(columns=["record"]))
 
@@ -134,7 +134,8 @@ def render() -> None:
                                 step=0.25, key="front-min-ratio")  # fmt: skip
     url_state.publish(URL_KEYS)
     title = names.label(*pair)
-    points = _cached_points(str(path), tuple(rows["result_id"]), sweep, x).copy()
+    ids = rows["result_id"].tolist()
+    points = _cached_points(str(path), common.ids_key(ids), ids, sweep, x).copy()
     if points.empty:
         st.info(f"No {metric} rows for {title} give both an accuracy drop and {X_CHOICES[x].lower()} here.")
     else:
