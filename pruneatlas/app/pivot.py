@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,9 @@ import streamlit as st
 from pruneatlas import analyses, export
 from pruneatlas.app import common, url_state
 from pruneatlas.app.row_filters import apply_filters, filter_keys, filter_widgets
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_types import ColumnConfig
 
 GROUP_COLUMNS = [
     "architecture", "dataset", "method", "category", "granularity", "structured", "source_kind", "norm_metric",
@@ -49,7 +53,7 @@ def pivot_frame(path: str, ids_key: str, _ids: list[str], row: str, col: str, va
         return analyses.pivot(con, row, col, value, common.AMONG_IDS, source=SOURCE, params={"ids": _ids})
 
 
-def displayed(wide: pd.DataFrame, aggregate: str) -> tuple[pd.DataFrame, dict[str, st.column_config.NumberColumn]]:
+def displayed(wide: pd.DataFrame, aggregate: str) -> tuple[pd.DataFrame, dict[str, ColumnConfig]]:
     """The pivot as shown, and the format of each column: whole counts, or two decimals. An empty cell (a count
     of 0, or no value) is missing, which the table draws blank: blanks read faster than zeros, as in the survey's
     table. A pandas Styler did this at a cost of 0.6 s of the first render (it formats each of the default
