@@ -76,6 +76,5 @@ def _accuracy_claims(path: Path, pairs: pd.DataFrame) -> None:
     )
     st.vega_lite_chart(charts.reproduction_gaps(pairs), width="stretch")
     st.dataframe(pairs, hide_index=True, column_order=COLUMNS, column_config=CONFIG)
-    frame = common.results(path)
-    rows = frame[frame["result_id"].isin(set(pairs["claim_id"]) | set(pairs["rerun_id"]))]
+    rows = common.results_among(path, sorted(set(pairs["claim_id"]) | set(pairs["rerun_id"])))
     common.downloads(path, pairs, "reproductions", rows=rows)
