@@ -100,10 +100,18 @@ def panel_data(path: Path, pair: tuple[str, str], choice: PanelChoice) -> tuple[
     return matching(with_display_labels(data), choice.search), survey is not None
 
 
-def panel(path: Path, names: common.PairNames, pair: tuple[str, str], choice: PanelChoice) -> None:
-    architecture, dataset = pair
-    title = names.label(architecture, dataset)
-    data, survey_only = panel_data(path, pair, choice)
+def behind(data: pd.DataFrame) -> set[str]:
+    """The ids of the result rows behind a panel's bar groups."""
+    return {i for text in data["result_ids"] for i in text.split(", ")}
+
+
+def panel(
+    path: Path, title: str, pair: tuple[str, str], choice: PanelChoice, points: tuple[pd.DataFrame, bool],
+    cited: pd.DataFrame,
+) -> None:  # fmt: skip
+    """One panel: its chart, and in an expander its operating points with their downloads (`points` is what
+    `panel_data` gives; `cited` holds, among others, the primary rows behind its bars)."""
+    data, survey_only = points
     if data.empty:
         st.info(f"{title}: no {choice.metric} operating points with a parameter or FLOP reduction match.")
         return
@@ -120,9 +128,8 @@ def panel(path: Path, names: common.PairNames, pair: tuple[str, str], choice: Pa
     )
     with st.expander(f"{title}: the {len(data)} operating points behind the bars"):
         st.dataframe(data, hide_index=True, column_config=common.COLUMN_CONFIG)
-        ids = sorted({i for text in data["result_ids"] for i in text.split(", ")})
-        rows = common.results_among(path, ids).query("op_primary")
-        common.downloads(path, data, f"figure4-{architecture}-{dataset}", rows=rows)
+        rows = cited[cited["result_id"].isin(behind(data))]
+        common.downloads(path, data, f"figure4-{pair[0]}-{pair[1]}", rows=rows)
 
 
 def render() -> None:
@@ -161,7 +168,10 @@ def render() -> None:
         st.info("Choose at least one architecture and dataset.")
         return
     choice = PanelChoice(metric, sweep, sort_by, int(limit), int(page), scope, search)
+    panels = {pair: panel_data(path, pair, choice) for pair in chosen}
+    ids = set().union(*(behind(data) for data, _ in panels.values()))
+    cited = common.results_among(path, sorted(ids)).query("op_primary")  # one query for every panel's downloads
     columns = st.columns(2) if len(chosen) > 1 else [st.container()]
     for index, pair in enumerate(chosen):
         with columns[index % len(columns)]:
-            panel(path, names, pair, choice)
+            panel(path, names.label(*pair), pair, choice, panels[pair], cited)
