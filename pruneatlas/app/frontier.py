@@ -16,6 +16,7 @@ import streamlit as st
 from pruneatlas import analyses, api
 from pruneatlas.app import charts, common, url_state
 from pruneatlas.app.row_filters import STRUCTURED_CHOICES, FilterSpec, apply_filters
+from pruneatlas.sql import load_sql
 
 X_CHOICES = {"flops_reduction_pct": "FLOPs removed", "params_reduction_pct": "Parameters removed"}
 RATIO_NAMES = {"flops_reduction_pct": "FLOP speed-up", "params_reduction_pct": "Compression"}
@@ -63,10 +64,10 @@ def baselines(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _pairs(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
-    """(architecture, dataset) -> rows, most rows first."""
-    counts = frame.groupby(["architecture", "dataset"]).size().sort_values(ascending=False)
-    pairs = cast("dict[tuple[str, str], int]", counts.to_dict())
+def _pairs(counts: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """(architecture, dataset) -> rows, most rows first; `counts` is resource/analyses/pair_counts.sql."""
+    ranked = counts.groupby(["architecture", "dataset"])["rows"].sum().sort_values(ascending=False)
+    pairs = cast("dict[tuple[str, str], int]", ranked.to_dict())
     return {(str(a), str(d)): int(n) for (a, d), n in pairs.items()}
 
 
@@ -98,9 +99,10 @@ def _filters(rows: pd.DataFrame, sweep: bool) -> FilterSpec:
 
 def render() -> None:
     path = common.database()
-    published = common.results(path, api.published_view(True))
+    published = api.published_view(True)
+    per_pair = common.query(path, load_sql("analyses/pair_counts").format(source=published))
     st.title("Frontier: what is best at a given cost")
-    counts = _pairs(published)
+    counts = _pairs(per_pair)
     pairs = list(counts)
     if not pairs:
         st.info("No published results yet.")
@@ -108,7 +110,7 @@ def render() -> None:
     default_pair = DEFAULT_PAIR if DEFAULT_PAIR in pairs else pairs[0]
     url_state.restore(URL_KEYS, {"front-pair": default_pair, "front-max-drop": 1.0, "front-min-ratio": 2.0})
     url_state.valid("front-pair", pairs, default_pair)
-    names = common.PairNames.of(published)
+    names = common.PairNames.of(per_pair)
     c1, c2, c3 = st.columns([2, 1, 1])
     pair = c1.selectbox(
         "Architecture and dataset",
@@ -116,7 +118,7 @@ def render() -> None:
         format_func=lambda p: f"{names.option(p)} ({counts[p]} rows)",
         key="front-pair",
     )
-    pair_rows = published[(published["architecture"] == pair[0]) & (published["dataset"] == pair[1])]
+    pair_rows = common.pair_results(path, published, pair)
     metrics = sorted(pair_rows["norm_metric"].dropna().unique())
     url_state.valid("front-metric", metrics, "top1" if "top1" in metrics else metrics[0])
     metric = c2.selectbox("Metric", metrics, key="front-metric")
