@@ -218,13 +218,13 @@ def _results(path: str, view: str) -> pd.DataFrame:
 
 def results_among(path: Path, ids: list[str]) -> pd.DataFrame:
     """The rows of `results` whose result_id is in `ids`, fetched alone: a page that needs a few rows (those its
-    downloads cite) need not load all 10,000 of them (0.2 s of its first render)."""
-    return _results_among(str(path), ids_key(ids), ids)
+    downloads cite) need not load all 10,000 of them (0.2 s of its first render). The caller's own copy."""
+    return _results_among(str(path), ids_key(ids), ids).copy()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _results_among(path: str, key: str, _ids: list[str]) -> pd.DataFrame:
-    """`results_among`, cached per build and selection (`key`: ids_key of `_ids`)."""
+    """`results_among`, kept per build and selection (`key`: ids_key of `_ids`), as `_results` is."""
     sql = f"SELECT * EXCLUDE (record) FROM results_points WHERE {AMONG_IDS} ORDER BY result_id"
     with connection(Path(path)) as con:
         return flagged(fetch(con, sql, {"ids": _ids}))
@@ -232,14 +232,15 @@ def _results_among(path: str, key: str, _ids: list[str]) -> pd.DataFrame:
 
 def pair_results(path: Path, view: str, pair: tuple[str, str]) -> pd.DataFrame:
     """The rows of `results(path, view)` of one architecture and dataset, fetched alone: a page about one pair
-    need not load all 10,000 rows of the view (0.2 s of its first render)."""
+    need not load all 10,000 rows of the view (0.2 s of its first render). The caller's own copy."""
     if not re.fullmatch(r"[a-z_]+", view):
         raise ValueError(f"not a view name: {view!r}")
-    return _pair_results(str(path), view, *pair)
+    return _pair_results(str(path), view, *pair).copy()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _pair_results(path: str, view: str, architecture: str, dataset: str) -> pd.DataFrame:
+    """`pair_results`, kept per build, view and pair, as `_results` is."""
     sql = f"SELECT * EXCLUDE (record) FROM {view} WHERE architecture = $arch AND dataset = $data ORDER BY result_id"
     with connection(Path(path)) as con:
         return flagged(fetch(con, sql, {"arch": architecture, "data": dataset}))
