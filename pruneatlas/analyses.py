@@ -92,7 +92,7 @@ def pivot(
         source=source,
         where=where or "TRUE",
     )
-    long = run(sql) if run else con.execute(single_select(sql), params).df()
+    long = run(sql) if run else con.execute(single_select(sql, con), params).df()
     long["row_key"] = long["row_key"].where(long["row_total"] == 0, TOTAL).fillna("(none)")
     long["col_key"] = long["col_key"].where(long["col_total"] == 0, TOTAL).fillna("(none)")
     wide = long.pivot_table(index="row_key", columns="col_key", values="value", aggfunc="first", dropna=False)
@@ -180,7 +180,7 @@ def pareto(
         source=source,
         where=where or "TRUE",
     )
-    return con.execute(single_select(sql), params).df()
+    return con.execute(single_select(sql, con), params).df()
 
 
 def frame_connection(frame: pd.DataFrame, name: str = "rows") -> duckdb.DuckDBPyConnection:

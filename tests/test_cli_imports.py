@@ -8,7 +8,7 @@ import sys
 
 from pruneatlas import paths
 
-HEAVY = ("pandas", "pydantic", "pyarrow", "yaml", "altair", "streamlit", "torch")
+HEAVY = ("pandas", "pydantic", "pyarrow", "yaml", "streamlit", "torch")
 
 
 def _loaded(code: str) -> list[str]:

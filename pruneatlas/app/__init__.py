@@ -18,8 +18,8 @@ class PageSpec:
 
     def render(self) -> None:
         """Import the page's module and draw it. `st.Page` gets this method, not the module's function, so a
-        visit imports only the page it opens: importing every page first (Altair for the charts, the validator
-        for Contribute) cost Explore's first render a second."""
+        visit imports only the page it opens: importing every page first (the validator for Contribute among
+        them) cost Explore's first render a second."""
         import_module(f"pruneatlas.app.{self.module}").render()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -126,6 +127,13 @@ def database() -> Path:
 AMONG_IDS = "result_id IN (SELECT unnest($ids))"
 
 
+def ids_key(ids: list[str]) -> str:
+    """A cache key naming a selection of rows: the sha256 of their ids. A cached analysis takes it, and the ids
+    themselves as an argument whose name starts with "_", which st.cache_data does not hash: hashing the 10,000
+    ids of every row one by one took 0.13 s of each render of the Pivot page."""
+    return hashlib.sha256("\0".join(ids).encode("utf-8")).hexdigest()
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _database(path: str) -> duckdb.DuckDBPyConnection:
     """The build's read-only, locked-down connection, opened once (30 ms of CPU each time) and never queried
@@ -167,11 +175,12 @@ _NULLABLE = {
 }  # fmt: skip
 
 
-def fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | None = None) -> pd.DataFrame:
     """A query's rows as DuckDB's `.df()` gives them, through Arrow: `.df()` builds each text column from Python
     strings (about a second for the 8,000 rows of the results view), Arrow hands them over in columns. Integer
-    and boolean columns with nulls keep pandas' nullable dtypes, as `.df()` gives them."""
-    table = con.sql(sql).to_arrow_table()
+    and boolean columns with nulls keep pandas' nullable dtypes, as `.df()` gives them. `params` are the values
+    of the query's `$parameters`."""
+    table = con.sql(sql, params=params).to_arrow_table()
     frame = table.to_pandas()
     for name, column in zip(table.column_names, table.columns, strict=True):
         if column.null_count and column.type in _NULLABLE:
@@ -205,6 +214,36 @@ def _results(path: str, view: str) -> pd.DataFrame:
     and out on every render (about 100 ms); a copy costs a few."""
     with connection(Path(path)) as con:
         return flagged(fetch(con, f"SELECT * EXCLUDE (record) FROM {view} ORDER BY result_id"))
+
+
+def results_among(path: Path, ids: list[str]) -> pd.DataFrame:
+    """The rows of `results` whose result_id is in `ids`, fetched alone: a page that needs a few rows (those its
+    downloads cite) need not load all 10,000 of them (0.2 s of its first render). The caller's own copy."""
+    return _results_among(str(path), ids_key(ids), ids).copy()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _results_among(path: str, key: str, _ids: list[str]) -> pd.DataFrame:
+    """`results_among`, kept per build and selection (`key`: ids_key of `_ids`), as `_results` is."""
+    sql = f"SELECT * EXCLUDE (record) FROM results_points WHERE {AMONG_IDS} ORDER BY result_id"
+    with connection(Path(path)) as con:
+        return flagged(fetch(con, sql, {"ids": _ids}))
+
+
+def pair_results(path: Path, view: str, pair: tuple[str, str]) -> pd.DataFrame:
+    """The rows of `results(path, view)` of one architecture and dataset, fetched alone: a page about one pair
+    need not load all 10,000 rows of the view (0.2 s of its first render). The caller's own copy."""
+    if not re.fullmatch(r"[a-z_]+", view):
+        raise ValueError(f"not a view name: {view!r}")
+    return _pair_results(str(path), view, *pair).copy()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _pair_results(path: str, view: str, architecture: str, dataset: str) -> pd.DataFrame:
+    """`pair_results`, kept per build, view and pair, as `_results` is."""
+    sql = f"SELECT * EXCLUDE (record) FROM {view} WHERE architecture = $arch AND dataset = $data ORDER BY result_id"
+    with connection(Path(path)) as con:
+        return flagged(fetch(con, sql, {"arch": architecture, "data": dataset}))
 
 
 def flagged(frame: pd.DataFrame) -> pd.DataFrame:

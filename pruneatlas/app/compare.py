@@ -10,6 +10,7 @@ import streamlit as st
 
 from pruneatlas import analyses
 from pruneatlas.app import charts, common, url_state
+from pruneatlas.sql import load_sql
 
 SURVEY_PANELS = [("alexnet", "imagenet"), ("resnet50", "imagenet"), ("resnet56", "cifar10"), ("vgg16-cifar", "cifar10")]
 SURVEY_KEY = "Vadera2022Methods"  # the survey whose Figure 4 this page redraws; its rows name each panel's methods
@@ -67,13 +68,12 @@ def matching(data: pd.DataFrame, text: str) -> pd.DataFrame:
     return data[haystack.str.lower().str.contains(needle, regex=False)]
 
 
-def _pairs(frame: pd.DataFrame, metric: str) -> list[tuple[str, str]]:
-    usable = frame[
-        (frame["norm_metric"] == metric)
-        & (frame["params_reduction_pct"].notna() | frame["flops_reduction_pct"].notna())
-    ]
-    counts = usable.groupby(["architecture", "dataset"]).size().sort_values(ascending=False)
-    present = [tuple(p) for p in counts.index]
+def _pairs(counts: pd.DataFrame, metric: str) -> list[tuple[str, str]]:
+    """The survey's panels, then every pair with `metric` rows that print a reduction, most rows first; `counts`
+    is resource/analyses/compare_pairs.sql."""
+    usable = counts[(counts["norm_metric"] == metric) & counts["reduced"]]
+    ranked = usable.groupby(["architecture", "dataset"])["rows"].sum().sort_values(ascending=False)
+    present = [tuple(p) for p in ranked.index]
     return [*[p for p in SURVEY_PANELS if p not in present], *present]
 
 
@@ -100,10 +100,18 @@ def panel_data(path: Path, pair: tuple[str, str], choice: PanelChoice) -> tuple[
     return matching(with_display_labels(data), choice.search), survey is not None
 
 
-def panel(path: Path, frame: pd.DataFrame, names: common.PairNames, pair: tuple[str, str], choice: PanelChoice) -> None:
-    architecture, dataset = pair
-    title = names.label(architecture, dataset)
-    data, survey_only = panel_data(path, pair, choice)
+def behind(data: pd.DataFrame) -> set[str]:
+    """The ids of the result rows behind a panel's bar groups."""
+    return {i for text in data["result_ids"] for i in text.split(", ")}
+
+
+def panel(
+    path: Path, title: str, pair: tuple[str, str], choice: PanelChoice, points: tuple[pd.DataFrame, bool],
+    cited: pd.DataFrame,
+) -> None:  # fmt: skip
+    """One panel: its chart, and in an expander its operating points with their downloads (`points` is what
+    `panel_data` gives; `cited` holds, among others, the primary rows behind its bars)."""
+    data, survey_only = points
     if data.empty:
         st.info(f"{title}: no {choice.metric} operating points with a parameter or FLOP reduction match.")
         return
@@ -112,7 +120,7 @@ def panel(path: Path, frame: pd.DataFrame, names: common.PairNames, pair: tuple[
     page = min(choice.page, pages)
     shown_order = order[(page - 1) * choice.limit : page * choice.limit]
     shown = data[data["label"].isin(shown_order)]
-    st.altair_chart(charts.figure4(shown, shown_order, title, choice.metric), width="stretch")
+    st.vega_lite_chart(charts.figure4(shown, shown_order, title, choice.metric), width="stretch")
     which = "the methods Vadera & Ameen name for this panel" if survey_only else "every method"
     st.caption(
         f"{len(order)} operating points of {which}; page {page} of {pages} "
@@ -120,14 +128,13 @@ def panel(path: Path, frame: pd.DataFrame, names: common.PairNames, pair: tuple[
     )
     with st.expander(f"{title}: the {len(data)} operating points behind the bars"):
         st.dataframe(data, hide_index=True, column_config=common.COLUMN_CONFIG)
-        ids = {i for text in data["result_ids"] for i in text.split(", ")}
-        rows = frame[frame["result_id"].isin(ids) & frame["op_primary"]]
-        common.downloads(path, data, f"figure4-{architecture}-{dataset}", rows=rows)
+        rows = cited[cited["result_id"].isin(behind(data))]
+        common.downloads(path, data, f"figure4-{pair[0]}-{pair[1]}", rows=rows)
 
 
 def render() -> None:
     path = common.database()
-    frame = common.results(path)
+    counts = common.query(path, load_sql("analyses/compare_pairs"))
     st.title("Compare methods (Figure 4)")
     st.caption(
         "One bar group per published operating point: % parameters and % FLOPs removed (bars, left axis) and the "
@@ -135,7 +142,7 @@ def render() -> None:
         "papers is one point. Re-runs are left out. The defaults are the four panels of Vadera & Ameen (2021), "
         "Figure 4, with the methods the survey names in each."
     )
-    metrics = sorted(frame["norm_metric"].dropna().unique()) or ["top1"]
+    metrics = sorted(counts["norm_metric"].dropna().unique()) or ["top1"]
     default_metric = "top1" if "top1" in metrics else metrics[0]
     url_state.restore(URL_KEYS, {"cmp-metric": default_metric, "cmp-limit": DEFAULT_LIMIT})
     url_state.valid("cmp-metric", metrics, default_metric)
@@ -150,8 +157,8 @@ def render() -> None:
     search = c5.text_input("Search methods", key="cmp-search", placeholder="label, method or paper, e.g. ThiNet")
     limit = c6.number_input("Bars per panel", min_value=1, max_value=500, step=5, key="cmp-limit")
     page = c7.number_input("Page", min_value=1, max_value=1000, step=1, key="cmp-page")
-    options = _pairs(frame, metric)
-    names = common.PairNames.of(frame)
+    options = _pairs(counts, metric)
+    names = common.PairNames.of(counts)
     if "cmp-pairs" not in st.session_state:
         st.session_state["cmp-pairs"] = [p for p in SURVEY_PANELS if p in options]
     url_state.valid("cmp-pairs", options)
@@ -161,7 +168,10 @@ def render() -> None:
         st.info("Choose at least one architecture and dataset.")
         return
     choice = PanelChoice(metric, sweep, sort_by, int(limit), int(page), scope, search)
+    panels = {pair: panel_data(path, pair, choice) for pair in chosen}
+    ids = set().union(*(behind(data) for data, _ in panels.values()))
+    cited = common.results_among(path, sorted(ids)).query("op_primary")  # one query for every panel's downloads
     columns = st.columns(2) if len(chosen) > 1 else [st.container()]
     for index, pair in enumerate(chosen):
         with columns[index % len(columns)]:
-            panel(path, frame, names, pair, choice)
+            panel(path, names.label(*pair), pair, choice, panels[pair], cited)

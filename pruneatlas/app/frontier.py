@@ -16,6 +16,7 @@ import streamlit as st
 from pruneatlas import analyses, api
 from pruneatlas.app import charts, common, url_state
 from pruneatlas.app.row_filters import STRUCTURED_CHOICES, FilterSpec, apply_filters
+from pruneatlas.sql import load_sql
 
 X_CHOICES = {"flops_reduction_pct": "FLOPs removed", "params_reduction_pct": "Parameters removed"}
 RATIO_NAMES = {"flops_reduction_pct": "FLOP speed-up", "params_reduction_pct": "Compression"}
@@ -29,13 +30,13 @@ SHORTLIST_COLUMNS = ["method_name", "method_label", "paper_key", "year", "granul
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _cached_points(path: str, result_ids: tuple[str, ...], include_sweep: bool, x: str) -> pd.DataFrame:
-    """The chosen rows (those the filters keep) with their Pareto flags, computed on the build's published
-    selection, cached per build and choice."""
+def _cached_points(path: str, ids_key: str, _ids: list[str], include_sweep: bool, x: str) -> pd.DataFrame:
+    """The chosen rows (those the filters keep: `_ids`, named by `ids_key`, common.ids_key) with their Pareto
+    flags, computed on the build's published selection, cached per build and choice."""
     with common.connection(Path(path)) as con:
         points = analyses.pareto(
             con, x=x, y="acc_drop", source=api.published_view(include_sweep), where=common.AMONG_IDS,
-            params={"ids": list(result_ids)},
+            params={"ids": _ids},
         )  # fmt: skip
     return common.flagged(points.drop(columns=["record"]))
 
@@ -63,10 +64,10 @@ def baselines(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _pairs(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
-    """(architecture, dataset) -> rows, most rows first."""
-    counts = frame.groupby(["architecture", "dataset"]).size().sort_values(ascending=False)
-    pairs = cast("dict[tuple[str, str], int]", counts.to_dict())
+def _pairs(counts: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """(architecture, dataset) -> rows, most rows first; `counts` is resource/analyses/pair_counts.sql."""
+    ranked = counts.groupby(["architecture", "dataset"])["rows"].sum().sort_values(ascending=False)
+    pairs = cast("dict[tuple[str, str], int]", ranked.to_dict())
     return {(str(a), str(d)): int(n) for (a, d), n in pairs.items()}
 
 
@@ -98,9 +99,10 @@ def _filters(rows: pd.DataFrame, sweep: bool) -> FilterSpec:
 
 def render() -> None:
     path = common.database()
-    published = common.results(path, api.published_view(True))
+    published = api.published_view(True)
+    per_pair = common.query(path, load_sql("analyses/pair_counts").format(source=published))
     st.title("Frontier: what is best at a given cost")
-    counts = _pairs(published)
+    counts = _pairs(per_pair)
     pairs = list(counts)
     if not pairs:
         st.info("No published results yet.")
@@ -108,7 +110,7 @@ def render() -> None:
     default_pair = DEFAULT_PAIR if DEFAULT_PAIR in pairs else pairs[0]
     url_state.restore(URL_KEYS, {"front-pair": default_pair, "front-max-drop": 1.0, "front-min-ratio": 2.0})
     url_state.valid("front-pair", pairs, default_pair)
-    names = common.PairNames.of(published)
+    names = common.PairNames.of(per_pair)
     c1, c2, c3 = st.columns([2, 1, 1])
     pair = c1.selectbox(
         "Architecture and dataset",
@@ -116,7 +118,7 @@ def render() -> None:
         format_func=lambda p: f"{names.option(p)} ({counts[p]} rows)",
         key="front-pair",
     )
-    pair_rows = published[(published["architecture"] == pair[0]) & (published["dataset"] == pair[1])]
+    pair_rows = common.pair_results(path, published, pair)
     metrics = sorted(pair_rows["norm_metric"].dropna().unique())
     url_state.valid("front-metric", metrics, "top1" if "top1" in metrics else metrics[0])
     metric = c2.selectbox("Metric", metrics, key="front-metric")
@@ -134,7 +136,8 @@ def render() -> None:
                                 step=0.25, key="front-min-ratio")  # fmt: skip
     url_state.publish(URL_KEYS)
     title = names.label(*pair)
-    points = _cached_points(str(path), tuple(rows["result_id"]), sweep, x).copy()
+    ids = rows["result_id"].tolist()
+    points = _cached_points(str(path), common.ids_key(ids), ids, sweep, x).copy()
     if points.empty:
         st.info(f"No {metric} rows for {title} give both an accuracy drop and {X_CHOICES[x].lower()} here.")
     else:
@@ -146,8 +149,8 @@ def render() -> None:
             "source. Re-runs are not shown; a number quoted by several papers is one point."
         )
         guides = {"max_drop": float(max_drop), "min_x": reduction_for(float(min_ratio))}
-        st.altair_chart(charts.frontier(points, x, colour, f"{title}: accuracy drop vs {X_CHOICES[x]}", **guides),
-                        width="stretch")  # fmt: skip
+        chart = charts.frontier(points, x, colour, f"{title}: accuracy drop vs {X_CHOICES[x]}", **guides)
+        st.vega_lite_chart(chart, width="stretch")
         chosen = shortlist(points, x, float(max_drop), float(min_ratio))
         st.subheader(f"Shortlist: drop ≤ {max_drop:g} pp at ≥ {min_ratio:g}x {RATIO_NAMES[x]}")
         st.caption(
@@ -178,4 +181,4 @@ def render() -> None:
         f"Each paper's own dense {metric} baseline for {title}; the dashed line is the median. A drop measured "
         "from a weaker baseline is easier to keep small."
     )
-    st.altair_chart(charts.baseline_drift(drift, metric, f"{title}: baselines by paper"), width="stretch")
+    st.vega_lite_chart(charts.baseline_drift(drift, metric, f"{title}: baselines by paper"), width="stretch")

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from pruneatlas import analyses, export
 from pruneatlas.app import common, url_state
 from pruneatlas.app.row_filters import apply_filters, filter_keys, filter_widgets
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_types import ColumnConfig
 
 GROUP_COLUMNS = [
     "architecture", "dataset", "method", "category", "granularity", "structured", "source_kind", "norm_metric",
@@ -41,10 +46,23 @@ def value_spec(aggregate: str, column: str | None) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def pivot_frame(path: str, result_ids: tuple[str, ...], row: str, col: str, value: str) -> pd.DataFrame:
-    """The pivot of the rows the filters keep, on the build through the same SQL as the command line."""
+def pivot_frame(path: str, ids_key: str, _ids: list[str], row: str, col: str, value: str) -> pd.DataFrame:
+    """The pivot of the rows the filters keep (`_ids`, named by `ids_key`: common.ids_key), on the build through
+    the same SQL as the command line."""
     with common.connection(Path(path)) as con:
-        return analyses.pivot(con, row, col, value, common.AMONG_IDS, source=SOURCE, params={"ids": list(result_ids)})
+        return analyses.pivot(con, row, col, value, common.AMONG_IDS, source=SOURCE, params={"ids": _ids})
+
+
+def displayed(wide: pd.DataFrame, aggregate: str) -> tuple[pd.DataFrame, dict[str, ColumnConfig]]:
+    """The pivot as shown, and the format of each column: whole counts, or two decimals. An empty cell (a count
+    of 0, or no value) is missing, which the table draws blank: blanks read faster than zeros, as in the survey's
+    table. A pandas Styler did this at a cost of 0.6 s of the first render (it formats each of the default
+    pivot's 27,000 cells in Python)."""
+    if aggregate == "count":
+        counts = wide.to_numpy()
+        wide = pd.DataFrame(np.where(counts == 0, np.nan, counts), index=wide.index, columns=wide.columns)
+    number = st.column_config.NumberColumn(format="%d" if aggregate == "count" else "%.2f")
+    return wide, {str(column): number for column in wide.columns}
 
 
 def pivot_tex(wide: pd.DataFrame, caption: str) -> bytes:
@@ -87,17 +105,15 @@ def render() -> None:
         st.info("No rows match these filters.")
         return
     value = value_spec(aggregate, column)
-    wide = pivot_frame(str(path), tuple(rows["result_id"]), row, col, value)
+    ids = rows["result_id"].tolist()
+    wide = pivot_frame(str(path), common.ids_key(ids), ids, row, col, value)
     wide = analyses.arrange_pivot(wide, by_total, int(top) or None, hide_empty)
     st.caption(
         f"**{value}** over {len(rows)} rows (one per published operating point unless *Every source's row*); the "
         "last row and column are totals over every row the filters keep. Blank: no rows, or no value."
     )
-    if aggregate == "count":  # blanks read faster than zeros, as in the survey's table
-        styled = wide.style.format(lambda v: "" if v == 0 else f"{v:d}")
-    else:
-        styled = wide.style.format(precision=2, na_rep="")
-    st.dataframe(styled, height=min(3 + 35 * (len(wide) + 1), 700))
+    shown, config = displayed(wide, aggregate)
+    st.dataframe(shown, height=min(3 + 35 * (len(wide) + 1), 700), column_config=config, placeholder="")
     st.caption("CSV, Parquet and LaTeX hold the pivot as shown; BibTeX cites the papers of the rows it counts.")
     caption = f"{value} by {row} and {col} (PruneAtlas pivot)."
     common.downloads(path, wide.reset_index(), "pivot", rows=rows, latex=functools.partial(pivot_tex, wide, caption))

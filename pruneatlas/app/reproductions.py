@@ -66,7 +66,7 @@ def render() -> None:
 
 def _accuracy_claims(path: Path, pairs: pd.DataFrame) -> None:
     """Accuracy claims beside their re-runs: the two charts, the table and its downloads."""
-    st.altair_chart(charts.reproductions(pairs), width="stretch")
+    st.vega_lite_chart(charts.reproductions(pairs), width="stretch")
     st.subheader("Did the claim hold?")
     unmeasured = int(pairs["overall_gap"].isna().sum())
     st.caption(
@@ -74,8 +74,7 @@ def _accuracy_claims(path: Path, pairs: pd.DataFrame) -> None:
         "compared on the accuracy drop, each against its own dense baseline."
         + (f" {unmeasured} claim(s) stated only in words are in the table below, not here." if unmeasured else "")
     )
-    st.altair_chart(charts.reproduction_gaps(pairs), width="stretch")
+    st.vega_lite_chart(charts.reproduction_gaps(pairs), width="stretch")
     st.dataframe(pairs, hide_index=True, column_order=COLUMNS, column_config=CONFIG)
-    frame = common.results(path)
-    rows = frame[frame["result_id"].isin(set(pairs["claim_id"]) | set(pairs["rerun_id"]))]
+    rows = common.results_among(path, sorted(set(pairs["claim_id"]) | set(pairs["rerun_id"])))
     common.downloads(path, pairs, "reproductions", rows=rows)

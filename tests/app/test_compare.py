@@ -98,3 +98,17 @@ def test_search_and_paging_reach_every_operating_point(atlas_path) -> None:
     no_exceptions(at)
     (chart,) = _charts(at).values()
     assert set(_chart_frames(chart)[0]["method_label"]) == {"Ours-56"}  # its method is hrank
+
+
+def test_each_panel_cites_the_primary_rows_behind_its_bars(atlas_path, monkeypatch) -> None:
+    from pruneatlas.app import common
+
+    cited: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    monkeypatch.setattr(common, "downloads", lambda path, data, name, rows, **_: cited.setdefault(name, (data, rows)))
+    no_exceptions(page_app("compare").run())
+    assert len(cited) == 4  # one download row per panel
+    frame = common.results(atlas_path)
+    for data, rows in cited.values():
+        ids = {i for text in data["result_ids"] for i in text.split(", ")}
+        expected = frame[frame["result_id"].isin(ids) & frame["op_primary"]]
+        assert sorted(rows["result_id"]) == sorted(expected["result_id"]) and rows["op_primary"].all()

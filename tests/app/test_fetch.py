@@ -87,16 +87,25 @@ def test_a_built_atlas_costs_one_hash_of_its_inputs(atlas_path, monkeypatch) -> 
     assert len(hashed) == 1
 
 
-def test_frontier_shares_the_rows_kept_per_build(atlas_path, con, monkeypatch) -> None:
-    """Frontier's published rows are kept as one object per build (not pickled through st.cache_data)."""
+def test_frontier_loads_only_the_chosen_pair_s_rows_kept_per_build(atlas_path, con, monkeypatch) -> None:
+    """Frontier never loads the whole published view (0.2 s of its first render): it counts the pairs and fetches
+    the chosen pair's rows, kept as one object per build and pair (not pickled through st.cache_data)."""
     st.cache_data.clear()
-    sql_run: list[str] = []
-    real = common.query
-    monkeypatch.setattr(common, "query", lambda path, sql: sql_run.append(sql) or real(path, sql))
+    st.cache_resource.clear()
+    loaded: list[str] = []
+    real = common.results
+    monkeypatch.setattr(common, "results", lambda path, view="results_points": loaded.append(view) or real(path, view))
     no_exceptions(page_app("frontier").run())
-    assert not any("published" in sql for sql in sql_run), sql_run
-    published = common.results(atlas_path, "published_with_sweeps")
-    expected = con.execute("SELECT result_id FROM published_with_sweeps ORDER BY result_id").df()
-    assert published["result_id"].tolist() == expected["result_id"].tolist()
+    assert loaded == []
+    pair = ("resnet56", "cifar10")
+    rows = common.pair_results(atlas_path, "published_with_sweeps", pair)
+    expected = con.execute(
+        "SELECT result_id FROM published_with_sweeps WHERE architecture = ? AND dataset = ? ORDER BY result_id", pair
+    ).df()
+    assert rows["result_id"].tolist() == expected["result_id"].tolist() and len(rows) > 0
+    kept = common._pair_results(str(atlas_path), "published_with_sweeps", *pair)
+    assert kept is common._pair_results(str(atlas_path), "published_with_sweeps", *pair)
+    with pytest.raises(ValueError, match="not a view name"):
+        common.pair_results(atlas_path, "results; SELECT 1", pair)
     with pytest.raises(ValueError, match="not a view name"):
         common.results(atlas_path, "results; SELECT 1")

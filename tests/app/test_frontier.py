@@ -118,3 +118,20 @@ def test_thresholds_are_drawn_and_the_structured_filter_narrows_the_points(atlas
     assert len(everything) == 2 and narrowed["result_id"].tolist() == ["Beta2019Fixture/t5-resnet50-ours"]
     at.radio(key="front-structured").set_value("unstructured").run()
     assert any("No top1 rows" in i.value for i in at.info)  # the fixture's unstructured rows print no FLOPs
+
+
+def test_pair_choices_and_rows_come_from_the_published_view_without_loading_it(atlas_path) -> None:
+    from pruneatlas import api
+    from pruneatlas.app import common
+    from pruneatlas.app.frontier import _pairs
+    from pruneatlas.sql import load_sql
+
+    view = api.published_view(True)
+    frame = common.results(atlas_path, view)
+    counts = frame.groupby(["architecture", "dataset"]).size().sort_values(ascending=False)
+    per_pair = common.query(atlas_path, load_sql("analyses/pair_counts").format(source=view))
+    assert list(_pairs(per_pair).items()) == [(pair, int(n)) for pair, n in counts.items()]
+    for architecture, dataset in counts.index:
+        expected = frame[(frame["architecture"] == architecture) & (frame["dataset"] == dataset)]
+        shown = common.pair_results(atlas_path, view, (architecture, dataset))
+        pd.testing.assert_frame_equal(shown, expected.reset_index(drop=True), check_dtype=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pandas as pd
 from app_helpers import no_exceptions, page_app
@@ -28,6 +30,28 @@ def test_default_is_appendix_d_counts(atlas_path, con: duckdb.DuckDBPyConnection
     per_dataset = con.execute("SELECT dataset, count(*) FROM results WHERE NOT sweep GROUP BY ALL").fetchall()
     for dataset, count in per_dataset:
         assert wide.loc["Total", dataset] == count
+
+
+def test_empty_cells_are_blank_and_values_show_two_decimals(atlas_path) -> None:
+    at = page_app("pivot").run()
+    table = at.dataframe[0]
+    assert table.proto.HasField("placeholder") and table.proto.placeholder == ""  # blank, not "None"
+    body = table.value.drop(index="Total", columns="Total")
+    assert body.isna().any().any() and not (body == 0).any().any()  # a count of 0 is such an empty cell
+    assert {column["type_config"]["format"] for column in json.loads(table.proto.columns).values()} == {"%d"}
+    at.selectbox(key="pivot-cols").set_value("year").run()
+    at.selectbox(key="pivot-agg").set_value("median").run()
+    no_exceptions(at)
+    table = at.dataframe[0]
+    formats = {name: column["type_config"]["format"] for name, column in json.loads(table.proto.columns).items()}
+    assert formats == {str(year): "%.2f" for year in table.value.columns}  # years are numbers, the names text
+
+
+def test_a_selection_s_cache_key_names_exactly_its_ids() -> None:
+    from pruneatlas.app.common import ids_key
+
+    assert ids_key(["a/t1", "b/t2"]) == ids_key(["a/t1", "b/t2"])
+    assert len({ids_key(["a/t1", "b/t2"]), ids_key(["b/t2", "a/t1"]), ids_key(["a/t1b/t2"]), ids_key([])}) == 4
 
 
 def test_median_of_a_numeric_column(atlas_path, con: duckdb.DuckDBPyConnection) -> None:

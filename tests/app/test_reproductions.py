@@ -40,3 +40,13 @@ def test_a_claim_re_run_twice_gets_one_chart_row_per_re_run() -> None:
         }
     )
     assert reproduction_rows(pairs).tolist() == ["P/t4-99 · swd-t99", "P/t4-99 · swd-t99-200ep", "P/t4-90"]
+
+
+def test_the_rows_a_page_cites_are_the_rows_of_the_whole_frame(atlas_path) -> None:
+    from pruneatlas.app import common
+
+    frame = common.results(atlas_path)
+    ids = ["Rerun2024Fixture/rerun-resnet56-b", "Alpha2017Fixture/t2-resnet56-b"]
+    expected = frame[frame["result_id"].isin(ids)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(common.results_among(atlas_path, ids), expected)
+    assert common.results_among(atlas_path, []).empty
