@@ -93,11 +93,15 @@ def number(value: Any, digits: int = 2) -> str:
 
 
 def method_cell(row: dict) -> str:
-    """The method's name with the label the paper printed when it says more ('Ours w/o SL'), citing the method."""
+    """The method's name with the label the paper printed when it says more ('Ours w/o SL'), citing the method;
+    a label that starts with the name ('AMC (RErr)') is printed alone, not inside it ('AMC (AMC (RErr))')."""
     name = short_name(str(row.get("method_name") or row.get("method") or ""))
     label = _EMPHASIS.sub(r"\1", _CITATION.sub("", str(row.get("method_label") or ""))).strip()
     label = _OURS.sub(" ", label).strip(" -()") if _OURS.search(label) else label
-    text = name if not label or label.lower() in name.lower() else f"{name} ({label})"
+    if not label or label.lower() in name.lower():
+        text = name
+    else:
+        text = label if label.lower().startswith(name.lower()) else f"{name} ({label})"
     cite = row.get("method_paper") or row["paper_key"]
     return f"{breakable(latex_text(text))} \\cite{{{cite}}}"
 

@@ -74,6 +74,8 @@ def test_the_issue_example_prints_accuracies_not_error_rates(atlas):
         ("*+SR*", "DPM (+SR)"),
         ("SPViT-DeiT-Ti*", "DPM (SPViT-DeiT-Ti*)"),
         ("FSM [0.3]*5+[0.8]*5", "DPM (FSM [0.3]*5+[0.8]*5)"),
+        ("DPM (RErr)", "DPM (RErr)"),  # a label that starts with the name is not wrapped in it again
+        ("DPM", "DPM"),
     ],
 )
 def test_a_readmes_markdown_emphasis_is_not_printed_but_footnote_marks_are(label, printed):
