@@ -56,10 +56,14 @@ def timed_build(roots: list[Path]) -> tuple[int, float, dict[str, float], float,
     return rows, cold.seconds, cold.timings, warm_s, cpu
 
 
-def _sampled_seconds(roots: list[Path], read: Callable[[str], object]) -> float:
-    """Seconds `read` takes over every data file under `roots` once (texts already in memory), measured on an
-    even sample of at most about REFERENCE_SAMPLE files and scaled by the characters read."""
-    texts = [path.read_text(encoding="utf-8") for path in find_yaml_files(roots)[0]]
+def data_texts(roots: list[Path]) -> list[str]:
+    """Every data file under `roots`, read once for the reference and floor measurements."""
+    return [path.read_text(encoding="utf-8") for path in find_yaml_files(roots)[0]]
+
+
+def _sampled_seconds(texts: list[str], read: Callable[[str], object]) -> float:
+    """Seconds `read` takes over every text once, measured on an even sample of at most about REFERENCE_SAMPLE
+    texts and scaled by the characters read."""
     sample = texts[:: max(1, len(texts) // REFERENCE_SAMPLE)]
     started = time.perf_counter()
     for text in sample:
@@ -67,15 +71,15 @@ def _sampled_seconds(roots: list[Path], read: Callable[[str], object]) -> float:
     return (time.perf_counter() - started) * sum(map(len, texts)) / sum(map(len, sample))
 
 
-def reference_seconds(roots: list[Path]) -> float:
+def reference_seconds(texts: list[str]) -> float:
     """PyYAML's C loader reading every file: `yaml.load(text, Loader=yaml.CSafeLoader)`."""
-    return _sampled_seconds(roots, lambda text: yaml.load(text, Loader=yaml.CSafeLoader))
+    return _sampled_seconds(texts, lambda text: yaml.load(text, Loader=yaml.CSafeLoader))
 
 
-def parser_floor_seconds(roots: list[Path]) -> float:
+def parser_floor_seconds(texts: list[str]) -> float:
     """libyaml's event stream alone (`yaml.parse` with the C loader), no Python value built: what any reader on
     PyYAML's C parser pays before it does anything with the data, in one process."""
-    return _sampled_seconds(roots, lambda text: sum(1 for _ in yaml.parse(text, Loader=yaml.CSafeLoader)))
+    return _sampled_seconds(texts, lambda text: sum(1 for _ in yaml.parse(text, Loader=yaml.CSafeLoader)))
 
 
 def load() -> str:
@@ -123,9 +127,10 @@ def main() -> None:
             ("real atlas (data/)", real_roots, None),
             ("synthetic atlas", [write_synthetic_atlas(Path(tmp) / "synthetic", args.rows)], BUILD_TARGET_S),
         ):
-            floor, before = parser_floor_seconds(roots), reference_seconds(roots)
+            texts = data_texts(roots)
+            floor, before = parser_floor_seconds(texts), reference_seconds(texts)
             built = timed_build(roots)
-            report(name, compile_workers(roots), floor, (before, reference_seconds(roots)), *built, target)
+            report(name, compile_workers(roots), floor, (before, reference_seconds(texts)), *built, target)
 
 
 if __name__ == "__main__":

@@ -100,8 +100,10 @@ def method_cell(row: dict) -> str:
     label = _OURS.sub(" ", label).strip(" -()") if _OURS.search(label) else label
     if not label or label.lower() in name.lower():
         text = name
+    elif label.lower().startswith(name.lower()):
+        text = label
     else:
-        text = label if label.lower().startswith(name.lower()) else f"{name} ({label})"
+        text = f"{name} ({label})"
     cite = row.get("method_paper") or row["paper_key"]
     return f"{breakable(latex_text(text))} \\cite{{{cite}}}"
 

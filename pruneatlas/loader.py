@@ -221,8 +221,7 @@ def _compile_batch(
     if vocab is None:
         _WORKER_VOCAB = _WORKER_VOCAB or load_vocabularies()
         vocab = _WORKER_VOCAB
-    with no_cyclic_gc():
-        outcomes = [compile_file(p, checked, vocab, known_keys, keep_model, with_rows) for p, checked in batch]
+    outcomes = [compile_file(p, checked, vocab, known_keys, keep_model, with_rows) for p, checked in batch]
     rows = [row for o in outcomes if o.checked and o.ok for row in o.rows]
     for outcome in outcomes:
         outcome.rows = []
@@ -257,11 +256,8 @@ def compile_files(
 
     size = max(1, len(files) // (workers * 4))
     batches = [files[i : i + size] for i in range(0, len(files), size)]
-    with (
-        no_cyclic_gc(),  # unpickling the outcomes makes as many small objects as compiling them
-        # A worker lives for one build and only compiles: its collector would only scan the batch it holds.
-        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=gc.disable) as pool,
-    ):
+    # A worker lives for one build and only compiles: its collector would only scan the batch it holds.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=gc.disable) as pool:
         work = partial(_compile_batch, known_keys=known_keys, keep_model=keep_models, with_rows=with_rows)
         with plain_main():  # map submits every batch, so every worker starts here
             pending = pool.map(work, batches)
@@ -269,7 +265,6 @@ def compile_files(
     return [o for outcomes, _ in parts for o in outcomes], [table for _, table in parts if table is not None]
 
 
-@no_cyclic_gc()  # every outcome is alive here: each collection would scan them all, and find nothing
 def cross_file_checks(outcomes: list[FileOutcome], atlas: Atlas, vocab: Vocabularies) -> None:
     """Key clashes, `reproduces` links and conflicts, reported for the checked files only."""
     owners: dict[str, str] = {}
@@ -308,6 +303,7 @@ def known_keys_of(files: Iterable[Path]) -> frozenset[str]:
     return frozenset(p.stem for p in files) | frozenset(p.stem for p in paths.PAPERS.glob("*.yaml"))
 
 
+@no_cyclic_gc()  # compiling, unpickling and cross-checking keep every outcome alive: a collection finds nothing
 def load_atlas(
     targets: Sequence[Path] | None = None,
     vocab: Vocabularies | None = None,
@@ -341,6 +337,7 @@ def load_atlas(
     return atlas
 
 
+@no_cyclic_gc()
 def check_text(text: str, name: str | None = None, vocab: Vocabularies | None = None) -> Atlas:
     """Check one paper file given as text (the app's Contribute page) against the whole atlas.
 
