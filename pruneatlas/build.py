@@ -144,11 +144,18 @@ def write_database(target: Path, atlas: Atlas) -> dict[str, float]:
 PARALLEL_ABOVE_BYTES = 8 * 1024 * 1024
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the platform has one, e.g. a container's
+    cpuset), not merely the machine's count."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
 def compile_workers(roots: Sequence[Path]) -> int:
-    """Worker processes for compiling paper files: several only when the data is large enough to repay the
-    second or so it takes to start them."""
+    """Worker processes for compiling paper files: one per usable CPU, as compiling is CPU-bound and splits
+    by file, but only when the data is large enough to repay the second or so it takes to start them."""
     size = sum(p.stat().st_size for p in find_yaml_files([root for root in roots if root.is_dir()])[0])
-    return min(os.cpu_count() or 1, 4) if size > PARALLEL_ABOVE_BYTES else 1
+    return usable_cpus() if size > PARALLEL_ABOVE_BYTES else 1
 
 
 def _compile_and_write(roots: list[Path], target: Path) -> dict[str, float]:

@@ -119,3 +119,13 @@ def test_a_cache_that_refuses_the_first_build_is_one_clear_error(one_paper: Path
     assert outcome.output.splitlines() == [
         f"Error: cannot write a new build to {paths.cache_dir()}: No space left on device"
     ]
+
+
+def test_a_large_atlas_compiles_on_every_usable_cpu_and_a_small_one_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (tmp_path / "A2020Small.yaml").write_text("key: A2020Small\n", encoding="utf-8")
+    monkeypatch.setattr(build_module.os, "sched_getaffinity", lambda pid: set(range(12)), raising=False)
+    assert build_module.compile_workers([tmp_path]) == 1
+    monkeypatch.setattr(build_module, "PARALLEL_ABOVE_BYTES", 4)
+    assert build_module.compile_workers([tmp_path]) == 12
