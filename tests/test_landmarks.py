@@ -72,7 +72,6 @@ GAPS = {
     "Yu2018Nisp": "only ShrinkBench's imported rows; the paper's own tables are not yet entered",
     "He2018Soft": "one own row from the abstract (a FLOPs bound, a top-5 change, no baseline); tables not yet entered",
     "Lin2019Towards": README_ONLY,
-    "Li2020Eagleeye": "own rows from the README and the abstract print no baseline; its tables are not yet entered",
     "He2020Learning": "one own row from the abstract (a top-5 drop, no baseline); its tables are not yet entered",
     "Ding2019Centripetal": "only quoted in other papers; the paper's own tables are not yet entered",
     "Chen2021Only": README_ONLY,
