@@ -99,6 +99,7 @@ OWN_VARIANTS = {
     ("Ma2023Llm", "random"): "random importance, a generic control",
     ("Fang2023Structural", "random"): "random pruning, a generic control",
     ("Dong2017Learning", "random"): "random pruning, a generic control",
+    ("Lin2020Hrank", "random"): "random pruning, a generic control",
 }
 
 

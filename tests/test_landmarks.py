@@ -85,7 +85,6 @@ GAPS = {
     "Tang2020Scop": README_ONLY,
     "Sui2021Chip": README_ONLY,
     "Fang2023Depgraph": README_ONLY,
-    "Lin2020Hrank": README_ONLY,
     "Ding2021Resrep": "complete rows of its own only from the authors' README and training log; the paper's tables are"
     " not yet entered",
 }
