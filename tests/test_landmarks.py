@@ -1,8 +1,10 @@
 """The 40 landmark pruning papers of issue 14 each hold at least one complete result of their own.
 
-"Own" means read from the paper's own text (its public page, or its PDF/LaTeX in a repository at a commit), in the
-paper's own file, about the paper's own method: not a quote in another paper, not an imported collection, and not
-only the authors' README or training logs (READMEs often omit the baseline and may differ from the paper).
+"Own" means read from the paper's own text (its public page, or its PDF/LaTeX in a repository at a commit, or a
+machine conversion or page renders of that PDF kept in a repository, cited as the paper's page with the copy named
+in the notes), in the paper's own file, about the paper's own method: not a quote in another paper, not an imported
+collection, and not only the authors' README or training logs (READMEs often omit the baseline and may differ from
+the paper).
 "Complete" means a baseline, a pruned value and a parameter and/or FLOPs reduction, so a drop and a cost can be read
 off. Landmarks still without such a row are listed in GAPS and expected to fail, so the gap stays visible until the
 paper's tables are entered.
