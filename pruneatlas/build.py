@@ -141,7 +141,8 @@ def write_database(target: Path, atlas: Atlas) -> dict[str, float]:
     return timings
 
 
-PARALLEL_ABOVE_BYTES = 8 * 1024 * 1024
+# Data each compiling worker process should have, to repay the second or so it takes to start one.
+BYTES_PER_WORKER = 4 * 1024 * 1024
 
 
 def usable_cpus() -> int:
@@ -152,10 +153,10 @@ def usable_cpus() -> int:
 
 
 def compile_workers(roots: Sequence[Path]) -> int:
-    """Worker processes for compiling paper files: one per usable CPU, as compiling is CPU-bound and splits
-    by file, but only when the data is large enough to repay the second or so it takes to start them."""
+    """Worker processes for compiling paper files, which is CPU-bound and splits by file: one per usable CPU, but
+    no more than one per started `BYTES_PER_WORKER` of data (a single process up to that size)."""
     size = sum(p.stat().st_size for p in find_yaml_files([root for root in roots if root.is_dir()])[0])
-    return usable_cpus() if size > PARALLEL_ABOVE_BYTES else 1
+    return max(1, min(usable_cpus(), -(-size // BYTES_PER_WORKER)))
 
 
 def _compile_and_write(roots: list[Path], target: Path) -> dict[str, float]:

@@ -121,11 +121,14 @@ def test_a_cache_that_refuses_the_first_build_is_one_clear_error(one_paper: Path
     ]
 
 
-def test_a_large_atlas_compiles_on_every_usable_cpu_and_a_small_one_in_process(
+def test_an_atlas_compiles_on_one_worker_per_started_share_of_data_up_to_the_usable_cpus(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    (tmp_path / "A2020Small.yaml").write_text("key: A2020Small\n", encoding="utf-8")
+    (tmp_path / "A2020Small.yaml").write_text("key: A2020Small\n" + "#" * 84, encoding="utf-8")  # 100 bytes
     monkeypatch.setattr(build_module.os, "sched_getaffinity", lambda pid: set(range(12)), raising=False)
     assert build_module.compile_workers([tmp_path]) == 1
-    monkeypatch.setattr(build_module, "PARALLEL_ABOVE_BYTES", 4)
+    monkeypatch.setattr(build_module, "BYTES_PER_WORKER", 30)
+    assert build_module.compile_workers([tmp_path]) == 4
+    monkeypatch.setattr(build_module, "BYTES_PER_WORKER", 5)
     assert build_module.compile_workers([tmp_path]) == 12
+    assert build_module.compile_workers([tmp_path / "empty"]) == 1
