@@ -337,6 +337,30 @@ def load_atlas(
     return atlas
 
 
+_BackgroundKey = tuple[tuple[tuple[Path, int, int], ...], frozenset[str]]
+_background: tuple[_BackgroundKey, Vocabularies, list[FileOutcome]] | None = None
+
+
+def _file_state(path: Path) -> tuple[Path, int, int]:
+    """What tells a file's new content from its old without reading it: its modification time and size."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return (path, -1, -1)
+    return (path, stat.st_mtime_ns, stat.st_size)
+
+
+def background_outcomes(files: list[Path], vocab: Vocabularies, known: frozenset[str]) -> list[FileOutcome]:
+    """The unchecked outcomes of `files`, the atlas a pasted file is checked against: kept (one atlas at a time)
+    while no file changes, so checking one edit after another compiles only the edited file. Nothing mutates
+    an unchecked outcome (`cross_file_checks` reports for checked ones only), so reusing them is safe."""
+    global _background
+    key = (tuple(_file_state(p) for p in files), known)
+    if _background is None or _background[0] != key or _background[1] is not vocab:
+        _background = (key, vocab, compile_files([(p, False) for p in files], vocab, known, False, False)[0])
+    return _background[2]
+
+
 @no_cyclic_gc()
 def check_text(text: str, name: str | None = None, vocab: Vocabularies | None = None) -> Atlas:
     """Check one paper file given as text (the app's Contribute page) against the whole atlas.
@@ -360,6 +384,6 @@ def check_text(text: str, name: str | None = None, vocab: Vocabularies | None = 
     others = [p for p in discover(paths.data_roots()) if p.resolve() != target.resolve()]
     known = known_keys_of([*others, target])
     pasted = compile_paper(paper, FileOutcome(target, label, True), stem, vocab, known, True, False)
-    outcomes = [pasted, *compile_files([(p, False) for p in others], vocab, known, False, False)[0]]
+    outcomes = [pasted, *background_outcomes(others, vocab, known)]
     cross_file_checks(outcomes, atlas, vocab)
     return atlas

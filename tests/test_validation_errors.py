@@ -8,8 +8,11 @@ import pytest
 from click.testing import CliRunner
 from paper_factory import WritePaper, paper, result
 
+from pruneatlas import loader
 from pruneatlas.cli import main
-from pruneatlas.loader import load_atlas
+from pruneatlas.loader import check_text, load_atlas
+from pruneatlas.safe_yaml import dump_yaml
+from pruneatlas.vocab import load_vocabularies
 
 
 def _drop_source(r: dict) -> dict:
@@ -207,3 +210,23 @@ def test_an_accuracy_far_from_the_atlas_baselines_is_flagged(write_paper: WriteP
     path = write_paper(paper(results=[bad]))
     errors = [str(p) for p in load_atlas([path]).errors]
     assert any(e.startswith(f"{path}: t1-resnet56-a: {field}: ") and message in e for e in errors), errors
+
+
+def test_checking_one_edit_after_another_compiles_only_the_edited_file_until_the_atlas_changes(
+    write_paper: WritePaper, monkeypatch: pytest.MonkeyPatch
+):
+    write_paper(paper())
+    compiled: list[str] = []
+    compile_file = loader.compile_file
+    monkeypatch.setattr(
+        loader, "compile_file", lambda path, *args: compiled.append(path.name) or compile_file(path, *args)
+    )
+    quoting = paper(key="Zeta2020Quoting", title="Quoting", results=[result(method_paper="Eta2019Later")])
+    text, vocab = dump_yaml(quoting), load_vocabularies()
+    first = check_text(text, vocab=vocab)
+    assert [(p.file, p.field) for p in first.errors] == [("pasted.yaml", "method_paper")]
+    edited = check_text(text.replace("Table 1", "Table 2"), vocab=vocab)
+    assert compiled == ["Li2017Pruning.yaml"] and [p.field for p in edited.errors] == ["method_paper"]
+    write_paper(paper(key="Eta2019Later", title="Later"))  # the cited paper gets its file: the atlas changed
+    assert check_text(text, vocab=vocab).errors == []
+    assert sorted(compiled) == ["Eta2019Later.yaml", "Li2017Pruning.yaml", "Li2017Pruning.yaml"]
