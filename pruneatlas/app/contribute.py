@@ -7,8 +7,6 @@ import datetime
 import pandas as pd
 import streamlit as st
 
-from pruneatlas import paths
-from pruneatlas.build import input_hash
 from pruneatlas.keys import paper_key
 from pruneatlas.loader import Atlas, check_text
 from pruneatlas.scaffold import skeleton
@@ -21,13 +19,6 @@ PROBLEM_COLUMNS = ["file", "result", "field", "message"]
 @st.cache_resource(show_spinner=False)
 def _vocabularies() -> Vocabularies:
     return load_vocabularies()
-
-
-@st.cache_resource(show_spinner="Checking the file against the whole atlas…", max_entries=16)
-def _checked(text: str, name: str | None, atlas_state: str) -> Atlas:
-    """The check of one text under one name against one state of the atlas (`input_hash` of its data and code):
-    Streamlit reruns the page on every widget change, and a check against the whole atlas takes seconds."""
-    return check_text(text, name, _vocabularies())
 
 
 def problems_table(problems: list) -> pd.DataFrame:
@@ -86,7 +77,7 @@ def _checker() -> None:
     else:
         st.caption("The file is checked against the whole atlas: schema, vocabulary, consistency, conflicts.")
         return
-    show_check(_checked(text, name, input_hash(paths.data_roots())))
+    show_check(check_text(text, name, _vocabularies()))
 
 
 def _starter() -> None:

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
 from app_helpers import ATLAS, no_exceptions, page_app
-
-from pruneatlas.app import contribute
-from pruneatlas.loader import check_text
 
 GOOD = (ATLAS / "papers" / "Alpha2017Fixture.yaml").read_text(encoding="utf-8")
 NEW_GOOD = GOOD.replace("Alpha2017Fixture", "Zeta2020Fixture").replace("https://example.org/alpha2017", "")
@@ -96,24 +89,3 @@ def test_skeleton_download(atlas_path) -> None:
     assert not button.proto.disabled
     assert any("data/papers/Li2017Pruning.yaml" in c.value for c in at.caption)
     assert any(c.language == "yaml" and "key: Li2017Pruning" in c.value for c in at.code)
-
-
-def test_a_rerun_reuses_the_check_until_the_atlas_changes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, other_atlas):
-    papers = tmp_path / "papers"
-    shutil.copytree(ATLAS / "papers", papers)
-    other_atlas(papers)
-    calls = []
-    monkeypatch.setattr(contribute, "check_text", lambda *args: calls.append(args) or check_text(*args))
-    contribute._checked.clear()
-    quoting = NEW_GOOD.replace("method_label: ResNet-56-pruned-B\n", "method_label: ResNet-56-pruned-B\n"
-                               "    method_paper: Eta2021Fixture\n")  # fmt: skip
-    at = page_app("contribute").run()
-    at.text_area(key="contribute-text").set_value(quoting).run()
-    at.text_input(key="new-author").set_value("Hao Li").run()  # a widget of the other tab: the page reruns
-    no_exceptions(at)
-    assert len(calls) == 1
-    assert [p["field"] for p in _problems(at)] == ["method_paper"]  # Eta2021Fixture has no paper file yet
-    (papers / "Eta2021Fixture.yaml").write_text(GOOD.replace("Alpha2017Fixture", "Eta2021Fixture"), "utf-8")
-    at.text_input(key="new-author").set_value("Hao Li Jr").run()
-    no_exceptions(at)
-    assert len(calls) == 2 and not at.error and "3 result(s)" in at.success[0].value
