@@ -203,17 +203,29 @@ def results(path: Path, view: str = "results_points") -> pd.DataFrame:
     """Every row of the `results_points` view (without the JSON record): each row with its operating point
     (`op_primary`, `op_sources`, `op_quoted_by`), a `conflict` flag, and the `direction` of its shown accuracy.
     `view` names another view of such rows instead (`api.published_view`). The caller's own copy."""
+    return _results(str(path), _view_name(view)).copy()
+
+
+def _view_name(view: str) -> str:
+    """`view`, refused unless it can only be a view's name (it is written into the query)."""
     if not re.fullmatch(r"[a-z_]+", view):
         raise ValueError(f"not a view name: {view!r}")
-    return _results(str(path), view).copy()
+    return view
+
+
+def _view_rows(path: str, view: str, where: str = "TRUE", params: dict[str, object] | None = None) -> pd.DataFrame:
+    """The rows of a results view that `where` keeps, without the JSON record, with the columns a table shows
+    beside them (`flagged`): what `results`, `results_among` and `pair_results` keep."""
+    sql = f"SELECT * EXCLUDE (record) FROM {view} WHERE {where} ORDER BY result_id"
+    with connection(Path(path)) as con:
+        return flagged(fetch(con, sql, params))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _results(path: str, view: str) -> pd.DataFrame:
     """The rows, kept as one object per build and view: through st.cache_data this 12 MB frame was pickled in
     and out on every render (about 100 ms); a copy costs a few."""
-    with connection(Path(path)) as con:
-        return flagged(fetch(con, f"SELECT * EXCLUDE (record) FROM {view} ORDER BY result_id"))
+    return _view_rows(path, view)
 
 
 def results_among(path: Path, ids: list[str]) -> pd.DataFrame:
@@ -225,25 +237,19 @@ def results_among(path: Path, ids: list[str]) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _results_among(path: str, key: str, _ids: list[str]) -> pd.DataFrame:
     """`results_among`, kept per build and selection (`key`: ids_key of `_ids`), as `_results` is."""
-    sql = f"SELECT * EXCLUDE (record) FROM results_points WHERE {AMONG_IDS} ORDER BY result_id"
-    with connection(Path(path)) as con:
-        return flagged(fetch(con, sql, {"ids": _ids}))
+    return _view_rows(path, "results_points", AMONG_IDS, {"ids": _ids})
 
 
 def pair_results(path: Path, view: str, pair: tuple[str, str]) -> pd.DataFrame:
     """The rows of `results(path, view)` of one architecture and dataset, fetched alone: a page about one pair
     need not load all 10,000 rows of the view (0.2 s of its first render). The caller's own copy."""
-    if not re.fullmatch(r"[a-z_]+", view):
-        raise ValueError(f"not a view name: {view!r}")
-    return _pair_results(str(path), view, *pair).copy()
+    return _pair_results(str(path), _view_name(view), *pair).copy()
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _pair_results(path: str, view: str, architecture: str, dataset: str) -> pd.DataFrame:
     """`pair_results`, kept per build, view and pair, as `_results` is."""
-    sql = f"SELECT * EXCLUDE (record) FROM {view} WHERE architecture = $arch AND dataset = $data ORDER BY result_id"
-    with connection(Path(path)) as con:
-        return flagged(fetch(con, sql, {"arch": architecture, "data": dataset}))
+    return _view_rows(path, view, "architecture = $arch AND dataset = $data", {"arch": architecture, "data": dataset})
 
 
 def flagged(frame: pd.DataFrame) -> pd.DataFrame:
